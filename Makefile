@@ -1,0 +1,104 @@
+# pirx: cross-incident analytics. `make run` and `make check` are the two
+# commands a new user needs; both install missing Debian packages first.
+
+PREFIX   ?= /usr/local
+CC       ?= cc
+SANITIZE ?=
+
+ifeq ($(SANITIZE),)
+BUILD    ?= build
+OPT      ?= -O2 -g
+else
+BUILD    ?= build/san
+OPT      ?= -O1 -g -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+SANLD    := -fsanitize=$(SANITIZE)
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wwrite-strings
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+# Recursively expanded on purpose: pkg-config may only exist after `deps`.
+PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 gsl)
+PKG_LIBS   = $(shell pkg-config --libs sqlite3 gsl) -lcsv -lstemmer -lm
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+             -Iinclude $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
+
+# Debian packages the build, the tests and the charts need.
+DEB_PKGS := gcc make pkg-config libsqlite3-dev libgsl-dev libcsv-dev \
+            libstemmer-dev libcmocka-dev gnuplot-nox sqlite3
+
+LIB_SRC   := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
+LIB_OBJ   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) \
+             $(BUILD)/obj/gen_queries.o $(BUILD)/obj/gen_reports.o
+QUERIES   := $(sort $(wildcard queries/*.sql))
+REPORTS   := $(sort $(wildcard reports/*))
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+HEADERS   := $(wildcard include/pirx/*.h)
+
+.PHONY: all deps run check unit e2e bench fuzz install clean
+
+all: $(BUILD)/pirx
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "pirx: installing missing packages:$$missing" >&2; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "pirx: need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD)/obj $(BUILD)/gen $(BUILD)/tests:
+	@mkdir -p $@
+
+$(BUILD)/gen/gen_queries.c: $(QUERIES) src/embed.awk | $(BUILD)/gen
+	awk -v var=pirx_embedded_queries -f src/embed.awk $(QUERIES) > $@
+
+$(BUILD)/gen/gen_reports.c: $(REPORTS) src/embed.awk | $(BUILD)/gen
+	awk -v var=pirx_embedded_reports -f src/embed.awk $(REPORTS) > $@
+
+$(BUILD)/obj/gen_%.o: $(BUILD)/gen/gen_%.c include/pirx/embed.h | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c $< -o $@
+
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libpirx.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pirx: $(BUILD)/obj/main.o $(BUILD)/libpirx.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libpirx.a $(HEADERS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libpirx.a $(PKG_LIBS) -lcmocka
+
+# The sample month's report, from the corpus shipped in data/sample/.
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/pirx report --corpus data/sample --out out/sample
+	@echo "pirx: open out/sample/report.html (or read out/sample/report.md)"
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@TZ=UTC LC_ALL=C BUILD=$(BUILD) sh tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/pirx $(DESTDIR)$(PREFIX)/bin/pirx
+
+clean:
+	rm -rf build

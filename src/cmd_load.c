@@ -1,0 +1,15 @@
+/*
+ * cmd_load: placeholder until the command lands; it refuses to run.
+ */
+#include <stdio.h>
+
+#include "pirx/cmd.h"
+#include "pirx/err.h"
+
+int pirx_cmd_load(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "pirx: 'load' is not available in this build yet\n");
+	return PIRX_EXIT_FAIL;
+}

@@ -1,0 +1,396 @@
+/*
+ * csvio: libcsv behind a row callback, and the output CSV writer.
+ *
+ * libcsv does not know about lines, so the reader feeds it one line at a
+ * time (split with memchr inside 64 KiB chunks) and counts lines itself;
+ * each field remembers the line it started on, so that a quoted field that
+ * spans lines is reported where it begins. Fields are copied into one
+ * arena per row, reused from row to row: no allocation per field once the
+ * arena has grown to the widest row.
+ */
+#include "pirx/csvio.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pirx/mem.h"
+#include "pirx/timefmt.h"
+
+#define CHUNK (64 * 1024)
+
+long pirx_utf8_check(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k;
+		unsigned cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			k = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return (long)i;
+		}
+		for (size_t j = 1; j <= k; j++) {
+			if (i + j >= n || (s[i + j] & 0xC0) != 0x80)
+				return (long)i;
+			cp = (cp << 6) | (s[i + j] & 0x3F);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return (long)i;
+		i += k + 1;
+	}
+	return -1;
+}
+
+/* libcsv grows its field buffer through this: refusing is how we cap it. */
+static void *capped_realloc(void *p, size_t n)
+{
+	if (n > PIRX_CSV_MAX_FIELD + 1024)
+		return NULL;
+	return realloc(p, n);
+}
+
+struct reader {
+	const char *name;
+	pirx_csv_row_fn fn;
+	void *ctx;
+	int stop;              /* callback's non-zero value */
+	long cur_line;         /* line being fed to libcsv */
+	long next_field_line;  /* line the next field starts on */
+	long row_line;
+	long index;
+	struct pirx_buf arena; /* field bytes, each followed by a NUL */
+	size_t *off;
+	size_t *len;
+	long *fline;
+	const char **ptr;
+	size_t nfields, cap;
+	long bad_field;
+	const char *bad_reason;
+};
+
+static void on_field(void *s, size_t n, void *data)
+{
+	struct reader *r = data;
+
+	if (r->stop)
+		return;
+	if (r->nfields == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->off = pirx_xreallocarray(r->off, r->cap, sizeof(*r->off));
+		r->len = pirx_xreallocarray(r->len, r->cap, sizeof(*r->len));
+		r->fline = pirx_xreallocarray(r->fline, r->cap, sizeof(*r->fline));
+		r->ptr = pirx_xreallocarray(r->ptr, r->cap, sizeof(*r->ptr));
+	}
+	if (r->nfields == 0)
+		r->row_line = r->next_field_line;
+	r->off[r->nfields] = r->arena.len;
+	r->len[r->nfields] = n;
+	r->fline[r->nfields] = r->next_field_line;
+	if (n)
+		pirx_buf_append(&r->arena, s, n);
+	pirx_buf_append(&r->arena, "", 1);
+	if (r->bad_field < 0 && n) {
+		if (memchr(s, '\0', n)) {
+			r->bad_field = (long)r->nfields;
+			r->bad_reason = "NUL byte";
+		} else if (pirx_utf8_check(s, n) >= 0) {
+			r->bad_field = (long)r->nfields;
+			r->bad_reason = "invalid UTF-8";
+		}
+	}
+	r->nfields++;
+	r->next_field_line = r->cur_line;
+}
+
+static void on_row(int c, void *data)
+{
+	struct reader *r = data;
+	struct pirx_csv_row row;
+
+	(void)c;
+	if (!r->stop) {
+		for (size_t i = 0; i < r->nfields; i++)
+			r->ptr[i] = r->arena.data + r->off[i];
+		row.nfields = r->nfields;
+		row.field = r->ptr;
+		row.len = r->len;
+		row.field_line = r->fline;
+		row.line = r->nfields ? r->row_line : r->cur_line;
+		row.index = r->index++;
+		row.bad_field = r->bad_field;
+		row.bad_reason = r->bad_reason;
+		r->stop = r->fn(r->ctx, &row);
+	}
+	r->nfields = 0;
+	r->bad_field = -1;
+	r->bad_reason = NULL;
+	pirx_buf_reset(&r->arena);
+	r->next_field_line = r->cur_line + 1;
+}
+
+static int parse_error(struct reader *r, struct csv_parser *p, struct pirx_err *err)
+{
+	int e = csv_error(p);
+	long line = r->nfields ? r->row_line : r->next_field_line;
+
+	if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
+		return pirx_err_set(err, PIRX_EINPUT, r->name, r->next_field_line, NULL,
+				    "field is longer than the %u MiB limit",
+				    PIRX_CSV_MAX_FIELD / (1024u * 1024u));
+	return pirx_err_set(err, PIRX_EINPUT, r->name, line, NULL,
+			    "malformed CSV: a quote inside an unquoted field or after a closing quote");
+}
+
+static int is_space(unsigned char c)
+{
+	(void)c;
+	return 0;   /* keep blanks: RFC 4180 says spaces are part of a field */
+}
+
+int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
+			 void *ctx, struct pirx_err *err)
+{
+	struct csv_parser p;
+	struct reader r;
+	char *chunk = pirx_xmalloc(CHUNK);
+	int first = 1;
+	int rc = PIRX_EIO;
+
+	memset(&r, 0, sizeof(r));
+	r.name = name;
+	r.fn = fn;
+	r.ctx = ctx;
+	r.cur_line = 1;
+	r.next_field_line = 1;
+	r.bad_field = -1;
+	pirx_buf_init(&r.arena);
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		free(chunk);
+		return pirx_err_set(err, PIRX_EIO, name, 0, NULL, "cannot set up the CSV parser");
+	}
+	csv_set_space_func(&p, is_space);
+	csv_set_realloc_func(&p, capped_realloc);
+	csv_set_free_func(&p, free);
+
+	for (;;) {
+		size_t got = fread(chunk, 1, CHUNK, fp);
+		size_t pos = 0;
+
+		if (got == 0)
+			break;
+		if (first) {
+			first = 0;
+			if (got >= 3 && memcmp(chunk, "\xEF\xBB\xBF", 3) == 0)
+				pos = 3;
+		}
+		while (pos < got && !r.stop) {
+			char *nl = memchr(chunk + pos, '\n', got - pos);
+			size_t seg = nl ? (size_t)(nl - (chunk + pos)) + 1 : got - pos;
+
+			if (csv_parse(&p, chunk + pos, seg, on_field, on_row, &r) != seg) {
+				rc = parse_error(&r, &p, err);
+				goto out;
+			}
+			pos += seg;
+			if (nl)
+				r.cur_line++;
+		}
+		if (r.stop)
+			break;
+	}
+	if (ferror(fp)) {
+		rc = pirx_err_set(err, PIRX_EIO, name, 0, NULL, "cannot read: %s", strerror(errno));
+		goto out;
+	}
+	if (!r.stop && csv_fini(&p, on_field, on_row, &r) != 0) {
+		rc = pirx_err_set(err, PIRX_EINPUT, name, r.row_line ? r.row_line : 1, NULL,
+				  "unterminated quoted field (the closing quote is missing)");
+		goto out;
+	}
+	rc = r.stop;
+out:
+	csv_free(&p);
+	free(chunk);
+	pirx_buf_release(&r.arena);
+	free(r.off);
+	free(r.len);
+	free(r.fline);
+	free(r.ptr);
+	return rc;
+}
+
+int pirx_csv_read(const char *path, pirx_csv_row_fn fn, void *ctx, struct pirx_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	int rc;
+
+	if (!fp)
+		return pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot open: %s", strerror(errno));
+	rc = pirx_csv_read_stream(fp, path, fn, ctx, err);
+	fclose(fp);
+	return rc;
+}
+
+struct pirx_csvw {
+	FILE *fp;
+	char *name;
+	int own;
+	int col;      /* cells written in the current row */
+};
+
+int pirx_csvw_open(const char *path, pirx_csvw **out, struct pirx_err *err)
+{
+	FILE *fp = fopen(path, "wb");
+	pirx_csvw *w;
+
+	if (!fp)
+		return pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot write: %s", strerror(errno));
+	w = pirx_csvw_from_stream(fp, path);
+	w->own = 1;
+	*out = w;
+	return 0;
+}
+
+pirx_csvw *pirx_csvw_from_stream(FILE *fp, const char *name)
+{
+	pirx_csvw *w = pirx_xcalloc(1, sizeof(*w));
+
+	w->fp = fp;
+	w->name = pirx_xstrdup(name);
+	return w;
+}
+
+static void sep(pirx_csvw *w)
+{
+	if (w->col++)
+		putc(',', w->fp);
+}
+
+void pirx_csvw_textn(pirx_csvw *w, const char *s, size_t n)
+{
+	int quote = 0;
+
+	sep(w);
+	if (n && strchr("=+-@\t\r", s[0]))
+		quote = 1;
+	for (size_t i = 0; i < n && !quote; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			quote = 1;
+	if (!quote) {
+		fwrite(s, 1, n, w->fp);
+		return;
+	}
+	putc('"', w->fp);
+	if (n && strchr("=+-@\t\r", s[0]))
+		putc('\'', w->fp);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', w->fp);
+		putc(s[i], w->fp);
+	}
+	putc('"', w->fp);
+}
+
+void pirx_csvw_text(pirx_csvw *w, const char *s)
+{
+	if (!s) {
+		pirx_csvw_empty(w);
+		return;
+	}
+	pirx_csvw_textn(w, s, strlen(s));
+}
+
+void pirx_csvw_empty(pirx_csvw *w)
+{
+	sep(w);
+}
+
+void pirx_csvw_int(pirx_csvw *w, int64_t v)
+{
+	sep(w);
+	fprintf(w->fp, "%lld", (long long)v);
+}
+
+void pirx_csvw_fixed(pirx_csvw *w, double v, int decimals)
+{
+	sep(w);
+	if (isnan(v) || isinf(v))
+		return;
+	/* Never print "-0.00". */
+	if (fabs(v) < 0.5 * pow(10.0, -decimals))
+		v = 0.0;
+	fprintf(w->fp, "%.*f", decimals, v);
+}
+
+void pirx_csvw_time(pirx_csvw *w, int64_t t)
+{
+	char buf[PIRX_TIME_STRLEN];
+
+	sep(w);
+	pirx_time_format(t, buf);
+	fputs(buf, w->fp);
+}
+
+void pirx_csvw_month(pirx_csvw *w, int month)
+{
+	char buf[PIRX_MONTH_STRLEN];
+
+	sep(w);
+	pirx_month_format(month, buf);
+	fputs(buf, w->fp);
+}
+
+void pirx_csvw_end_row(pirx_csvw *w)
+{
+	putc('\n', w->fp);
+	w->col = 0;
+}
+
+void pirx_csvw_header(pirx_csvw *w, const char *names)
+{
+	const char *p = names;
+
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		pirx_csvw_textn(w, p, n);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	pirx_csvw_end_row(w);
+}
+
+int pirx_csvw_close(pirx_csvw *w, struct pirx_err *err)
+{
+	int rc = 0;
+
+	if (!w)
+		return 0;
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		rc = pirx_err_set(err, PIRX_EIO, w->name, 0, NULL, "cannot write: %s", strerror(errno));
+	if (w->own && fclose(w->fp) != 0 && rc == 0)
+		rc = pirx_err_set(err, PIRX_EIO, w->name, 0, NULL, "cannot write: %s", strerror(errno));
+	free(w->name);
+	free(w);
+	return rc;
+}

@@ -1,0 +1,222 @@
+/*
+ * fsutil: POSIX file-system helpers for atomic outputs. Reports are built
+ * in a scratch directory and swapped in with renameat2(RENAME_EXCHANGE)
+ * where the kernel has it, so a reader never sees half a report and a
+ * crash leaves the previous one in place.
+ */
+#define _GNU_SOURCE
+#include "pirx/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pirx/mem.h"
+
+int pirx_fs_exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+int pirx_fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int pirx_fs_mkdir_p(const char *path, struct pirx_err *err)
+{
+	char *p = pirx_xstrdup(path);
+	int rc = 0;
+
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+				rc = pirx_err_set(err, PIRX_EIO, p, 0, NULL,
+						  "cannot create directory: %s", strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	if (rc == 0 && !pirx_fs_is_dir(path))
+		rc = pirx_err_set(err, PIRX_EIO, path, 0, NULL, "exists and is not a directory");
+	free(p);
+	return rc;
+}
+
+char *pirx_fs_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return pirx_xstrdup(".");
+	if (slash == path)
+		return pirx_xstrdup("/");
+	return pirx_xstrndup(path, (size_t)(slash - path));
+}
+
+static char *beside(const char *target)
+{
+	char *dir = pirx_fs_dirname(target);
+	const char *base = strrchr(target, '/');
+	char *t;
+	size_t n;
+
+	base = base ? base + 1 : target;
+	n = strlen(dir) + strlen(base) + 32;
+	t = pirx_xmalloc(n);
+	snprintf(t, n, "%s/.%s.tmp-XXXXXX", dir, base);
+	free(dir);
+	return t;
+}
+
+char *pirx_fs_temp_dir_beside(const char *target, struct pirx_err *err)
+{
+	char *t = beside(target);
+
+	if (!mkdtemp(t)) {
+		pirx_err_set(err, PIRX_EIO, target, 0, NULL, "cannot create a scratch directory beside it: %s",
+			     strerror(errno));
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+char *pirx_fs_temp_file_beside(const char *target, struct pirx_err *err)
+{
+	char *t = beside(target);
+	int fd = mkstemp(t);
+
+	if (fd < 0) {
+		pirx_err_set(err, PIRX_EIO, target, 0, NULL, "cannot create a scratch file beside it: %s",
+			     strerror(errno));
+		free(t);
+		return NULL;
+	}
+	close(fd);
+	return t;
+}
+
+int pirx_fs_rmtree(const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	int rc = 0;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	if (!(d = opendir(path)))
+		return -1;
+	while ((e = readdir(d))) {
+		char *sub;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		sub = pirx_fs_join(path, e->d_name);
+		if (pirx_fs_rmtree(sub) != 0)
+			rc = -1;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) != 0)
+		rc = -1;
+	return rc;
+}
+
+int pirx_fs_fsync(const char *path, struct pirx_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+
+	if (fd < 0)
+		return pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot open to sync: %s", strerror(errno));
+	if (fsync(fd) != 0 && errno != EINVAL)
+		rc = pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot sync: %s", strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static void sync_parent(const char *path)
+{
+	char *dir = pirx_fs_dirname(path);
+	pirx_fs_fsync(dir, NULL);
+	free(dir);
+}
+
+int pirx_fs_replace_dir(const char *fresh, const char *target, struct pirx_err *err)
+{
+	if (pirx_fs_exists(target)) {
+#ifdef RENAME_EXCHANGE
+		if (renameat2(AT_FDCWD, fresh, AT_FDCWD, target, RENAME_EXCHANGE) == 0) {
+			sync_parent(target);
+			pirx_fs_rmtree(fresh);   /* now holds the old report */
+			return 0;
+		}
+#endif
+		{
+			/* No atomic exchange here: keep the old one until the new is in. */
+			char *old = beside(target);
+			if (!mkdtemp(old) || rmdir(old) != 0 || rename(target, old) != 0) {
+				int e = errno;
+				free(old);
+				return pirx_err_set(err, PIRX_EIO, target, 0, NULL,
+						    "cannot move the previous output aside: %s", strerror(e));
+			}
+			if (rename(fresh, target) != 0) {
+				int e = errno;
+				rename(old, target);
+				free(old);
+				return pirx_err_set(err, PIRX_EIO, target, 0, NULL,
+						    "cannot put the new output in place: %s", strerror(e));
+			}
+			pirx_fs_rmtree(old);
+			free(old);
+			sync_parent(target);
+			return 0;
+		}
+	}
+	if (rename(fresh, target) != 0)
+		return pirx_err_set(err, PIRX_EIO, target, 0, NULL, "cannot put the new output in place: %s",
+				    strerror(errno));
+	sync_parent(target);
+	return 0;
+}
+
+int pirx_fs_replace_file(const char *fresh, const char *target, struct pirx_err *err)
+{
+	int rc;
+
+	if ((rc = pirx_fs_fsync(fresh, err)))
+		return rc;
+	if (rename(fresh, target) != 0)
+		return pirx_err_set(err, PIRX_EIO, target, 0, NULL, "cannot put the new file in place: %s",
+				    strerror(errno));
+	sync_parent(target);
+	return 0;
+}
+
+char *pirx_fs_join(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	char *p = pirx_xmalloc(na + nb + 2);
+
+	memcpy(p, a, na);
+	if (na && a[na - 1] != '/')
+		p[na++] = '/';
+	memcpy(p + na, b, nb + 1);
+	return p;
+}

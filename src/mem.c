@@ -1,0 +1,133 @@
+/*
+ * mem: aborting allocators and struct pirx_buf. The only module that calls
+ * malloc directly; everything else goes through here.
+ */
+#include "pirx/mem.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(size_t n)
+{
+	fprintf(stderr, "pirx: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *pirx_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *pirx_xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		oom(count * size);
+	return p;
+}
+
+void *pirx_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+void *pirx_xreallocarray(void *p, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	return pirx_xrealloc(p, count * size);
+}
+
+char *pirx_xstrdup(const char *s)
+{
+	return pirx_xstrndup(s, strlen(s));
+}
+
+char *pirx_xstrndup(const char *s, size_t n)
+{
+	char *p = pirx_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void pirx_buf_init(struct pirx_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void pirx_buf_release(struct pirx_buf *b)
+{
+	free(b->data);
+	pirx_buf_init(b);
+}
+
+void pirx_buf_reset(struct pirx_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+static void reserve(struct pirx_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	size_t cap = b->cap ? b->cap : 64;
+
+	if (need <= b->cap)
+		return;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			oom(need);
+		cap *= 2;
+	}
+	b->data = pirx_xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void pirx_buf_append(struct pirx_buf *b, const char *s, size_t n)
+{
+	reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void pirx_buf_puts(struct pirx_buf *b, const char *s)
+{
+	pirx_buf_append(b, s, strlen(s));
+}
+
+void pirx_buf_printf(struct pirx_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n <= 0)
+		return;
+	reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+const char *pirx_buf_str(const struct pirx_buf *b)
+{
+	return b->data ? b->data : "";
+}
