@@ -1,15 +1,168 @@
 /*
- * cmd_report: placeholder until the command lands; it refuses to run.
+ * cmd_report: `pirx report`. Parses options, opens the database (or loads
+ * --corpus into a scratch database first), runs the report pipeline and
+ * prints progress on stderr and a one-line summary on stdout.
  */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pirx/cmd.h"
+#include "pirx/db.h"
 #include "pirx/err.h"
+#include "pirx/fsutil.h"
+#include "pirx/mem.h"
+#include "pirx/report.h"
+#include "pirx/timefmt.h"
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct progress {
+	double start;
+	int quiet;
+};
+
+static void on_progress(void *arg, const char *what)
+{
+	struct progress *p = arg;
+
+	if (!p->quiet)
+		fprintf(stderr, "pirx: [%5.1fs] %s\n", now_s() - p->start, what);
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
 
 int pirx_cmd_report(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "pirx: 'report' is not available in this build yet\n");
-	return PIRX_EXIT_FAIL;
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"corpus", required_argument, NULL, 'c'},
+		{"month", required_argument, NULL, 'm'},
+		{"window", required_argument, NULL, 'w'},
+		{"out", required_argument, NULL, 'o'},
+		{"seed", required_argument, NULL, 's'},
+		{"anonymize-responders", no_argument, NULL, 'a'},
+		{"taxonomy", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}
+	};
+	struct pirx_report_opts o;
+	struct pirx_report_result res;
+	struct pirx_err err;
+	struct progress prog;
+	const char *dbpath = NULL, *corpus = NULL;
+	char *scratch_db = NULL;
+	pirx_db *db = NULL;
+	uint64_t v;
+	int c, rc;
+
+	pirx_err_clear(&err);
+	pirx_report_opts_init(&o);
+	prog.start = now_s();
+	prog.quiet = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dbpath = optarg; break;
+		case 'c': corpus = optarg; break;
+		case 'm':
+			if (pirx_month_parse(optarg, &o.month) != 0) {
+				fprintf(stderr, "pirx: --month: cannot parse '%s' as YYYY-MM\n", optarg);
+				return PIRX_EXIT_USAGE;
+			}
+			break;
+		case 'w':
+			if (parse_u64(optarg, &v) != 0 || v < 1 || v > 600) {
+				fprintf(stderr, "pirx: --window: expected a number of months from 1 to 600, got '%s'\n", optarg);
+				return PIRX_EXIT_USAGE;
+			}
+			o.window = (int)v;
+			break;
+		case 'o': o.out = optarg; break;
+		case 's':
+			if (parse_u64(optarg, &v) != 0) {
+				fprintf(stderr, "pirx: --seed: expected a non-negative integer, got '%s'\n", optarg);
+				return PIRX_EXIT_USAGE;
+			}
+			o.seed = v;
+			break;
+		case 'a': o.anonymize = 1; break;
+		case 't': o.taxonomy = optarg; break;
+		case 'q': prog.quiet = 1; break;
+		case 'h': pirx_cmd_usage("report"); return PIRX_EXIT_OK;
+		default: return pirx_cmd_usage("report");
+		}
+	}
+	if (optind != argc || (!dbpath && !corpus) || (dbpath && corpus)) {
+		if (optind == argc)
+			fprintf(stderr, "pirx: report: give exactly one of --db FILE or --corpus DIR\n");
+		return pirx_cmd_usage("report");
+	}
+	o.progress = on_progress;
+	o.progress_arg = &prog;
+
+	if (corpus) {
+		/* Load into a scratch database that lives only for this run. */
+		char tmpl[] = "/tmp/pirx-report-XXXXXX";
+		int fd = mkstemp(tmpl);
+		if (fd < 0) {
+			perror("pirx: cannot create a scratch database");
+			return PIRX_EXIT_FAIL;
+		}
+		close(fd);
+		unlink(tmpl);
+		scratch_db = pirx_xstrdup(tmpl);
+		on_progress(&prog, "loading the corpus");
+		rc = pirx_err_set(&err, PIRX_EIO, corpus, 0, NULL, "--corpus is not available yet; use pirx load and --db");
+		if (rc) {
+			if (err.code)
+				pirx_cmd_print_err(&err);
+			rc = pirx_err_exit_code(rc);
+			goto out;
+		}
+		dbpath = scratch_db;
+	}
+	if ((rc = pirx_db_open(dbpath, PIRX_DB_READ, &db, &err)) == 0)
+		rc = pirx_report_run(db, &o, &res, &err);
+	if (rc) {
+		pirx_cmd_print_err(&err);
+		rc = pirx_err_exit_code(rc);
+		goto out;
+	}
+	{
+		char m[PIRX_MONTH_STRLEN];
+		pirx_month_format(res.month, m);
+		printf("pirx: report for %s (%ld incidents that month) written to %s/\n", m,
+		       res.incidents, res.out);
+	}
+	rc = PIRX_EXIT_OK;
+out:
+	pirx_db_close(db);
+	if (scratch_db) {
+		unlink(scratch_db);
+		free(scratch_db);
+	}
+	return rc;
 }
