@@ -29,7 +29,10 @@ ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
 
 # Debian packages the build, the tests and the charts need.
 DEB_PKGS := gcc make pkg-config libsqlite3-dev libgsl-dev libcsv-dev \
-            libstemmer-dev libcmocka-dev gnuplot-nox sqlite3
+            libstemmer-dev libcmocka-dev gnuplot-nox sqlite3 tzdata
+# Only for `make check` (headless browser test of report.html) and `make bench`.
+CHECK_PKGS := chromium
+BENCH_PKGS := time python3-pandas
 
 LIB_SRC   := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJ   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) \
@@ -88,10 +91,12 @@ run: deps
 	./$(BUILD)/pirx report --corpus data/sample --out out/sample
 	@echo "pirx: open out/sample/report.html (or read out/sample/report.md)"
 
+check: EXTRA_PKGS += $(CHECK_PKGS)
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@TZ=UTC LC_ALL=C BUILD=$(BUILD) sh tests/run.sh
 
+bench: EXTRA_PKGS += $(BENCH_PKGS)
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh bench/run.sh
