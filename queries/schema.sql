@@ -75,11 +75,13 @@ CREATE TABLE roster (
     source_line INTEGER NOT NULL
 );
 
--- Which corpus files the load found (a missing file skips its analyses).
+-- Which corpus files the load found: one row for each of the six files;
+-- present = 0 for an absent optional file (its analyses are skipped).
 CREATE TABLE corpus_files (
     file     TEXT    NOT NULL PRIMARY KEY,
     rows     INTEGER NOT NULL,
-    rejected INTEGER NOT NULL
+    rejected INTEGER NOT NULL,
+    present  INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1))
 );
 
 -- Problems the load kept or skipped: rows rejected with --skip-invalid and

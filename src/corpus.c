@@ -1,0 +1,1003 @@
+/*
+ * corpus: the corpus loader. It owns the meaning of each corpus column
+ * (which are required, which are times or vocabulary), the row checks of
+ * SPEC section 2 (empty required cells, unparseable cells, repeated ids,
+ * references to no incident, times out of order) and the mapping of rows
+ * onto the tables of queries/schema.sql. Parsing CSV is csvio's, times
+ * timefmt's, words vocab's, SQL db's; printing is the caller's.
+ *
+ * Files are read in a fixed order, incidents.csv first, so that every
+ * reference can be checked against the complete set of incident ids
+ * without a second pass. The only memory that grows with the corpus is
+ * the id sets: open-addressing hash tables whose keys live in one growing
+ * buffer, so a row costs no malloc of ours.
+ */
+#include "pirx/corpus.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pirx/fsutil.h"
+#include "pirx/mem.h"
+#include "pirx/timefmt.h"
+#include "pirx/vocab.h"
+
+/* ---- id sets ---------------------------------------------------------- */
+
+struct ent {
+	uint64_t h;      /* 0: empty slot */
+	uint32_t off;    /* key bytes in keys */
+	uint32_t len;
+	int32_t line;    /* line the id was first seen on */
+	int32_t count;   /* incidents: factor rows seen so far */
+	int32_t ok;      /* the row that defined the id was valid */
+};
+
+struct idset {
+	struct ent *tab;
+	size_t cap;      /* power of two */
+	size_t n;
+	struct pirx_buf keys;
+};
+
+static void idset_init(struct idset *s)
+{
+	memset(s, 0, sizeof(*s));
+	pirx_buf_init(&s->keys);
+}
+
+static void idset_release(struct idset *s)
+{
+	free(s->tab);
+	pirx_buf_release(&s->keys);
+	memset(s, 0, sizeof(*s));
+}
+
+/* FNV-1a, never 0 (0 marks an empty slot). */
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h ? h : 1;
+}
+
+static struct ent *idset_slot(struct idset *s, const char *k, size_t n, uint64_t h)
+{
+	size_t mask = s->cap - 1;
+	size_t i = (size_t)(h ^ (h >> 29)) & mask;
+
+	for (;;) {
+		struct ent *e = &s->tab[i];
+		if (e->h == 0)
+			return e;
+		if (e->h == h && e->len == n && memcmp(s->keys.data + e->off, k, n) == 0)
+			return e;
+		i = (i + 1) & mask;
+	}
+}
+
+static void idset_grow(struct idset *s)
+{
+	struct ent *old = s->tab;
+	size_t oldcap = s->cap;
+
+	s->cap = oldcap ? oldcap * 2 : 1024;
+	s->tab = pirx_xcalloc(s->cap, sizeof(*s->tab));
+	for (size_t i = 0; i < oldcap; i++) {
+		if (old[i].h) {
+			struct ent *e = idset_slot(s, s->keys.data + old[i].off, old[i].len, old[i].h);
+			*e = old[i];
+		}
+	}
+	free(old);
+}
+
+static struct ent *idset_find(struct idset *s, const char *k, size_t n)
+{
+	struct ent *e;
+
+	if (!s->cap)
+		return NULL;
+	e = idset_slot(s, k, n, hash_bytes(k, n));
+	return e->h ? e : NULL;
+}
+
+/* Finds or adds k; *added says which. */
+static struct ent *idset_add(struct idset *s, const char *k, size_t n, int *added)
+{
+	uint64_t h = hash_bytes(k, n);
+	struct ent *e;
+
+	if ((s->n + 1) * 2 > s->cap)
+		idset_grow(s);
+	e = idset_slot(s, k, n, h);
+	*added = e->h == 0;
+	if (*added) {
+		e->h = h;
+		e->off = (uint32_t)s->keys.len;
+		e->len = (uint32_t)n;
+		pirx_buf_append(&s->keys, k, n);
+		s->n++;
+	}
+	return e;
+}
+
+/* ---- what each file holds --------------------------------------------- */
+
+enum { K_TEXT, K_TIME, K_SEV, K_PRIO, K_STATUS };
+
+struct col {
+	const char *name;
+	unsigned char required;
+	unsigned char kind;
+};
+
+#define MAXCOLS 12
+
+/* Columns in the order of the insert statement's parameters. */
+static const struct col incident_cols[] = {
+	{"id", 1, K_TEXT}, {"title", 0, K_TEXT}, {"severity", 0, K_SEV},
+	{"service", 0, K_TEXT}, {"team", 0, K_TEXT}, {"started_at", 1, K_TIME},
+	{"detected_at", 0, K_TIME}, {"acknowledged_at", 0, K_TIME},
+	{"mitigated_at", 0, K_TIME}, {"resolved_at", 0, K_TIME},
+	{"review_at", 0, K_TIME}, {"summary", 0, K_TEXT}
+};
+enum { I_ID, I_TITLE, I_SEV, I_SERVICE, I_TEAM, I_STARTED, I_DETECTED, I_ACK,
+       I_MITIGATED, I_RESOLVED, I_REVIEW, I_SUMMARY };
+
+static const struct col factor_cols[] = {
+	{"id", 0, K_TEXT}, {"incident_id", 1, K_TEXT}, {"category", 0, K_TEXT},
+	{"text", 1, K_TEXT}
+};
+enum { F_ID, F_INCIDENT, F_CATEGORY, F_TEXT };
+
+static const struct col action_cols[] = {
+	{"id", 1, K_TEXT}, {"incident_id", 1, K_TEXT}, {"title", 0, K_TEXT},
+	{"owner", 0, K_TEXT}, {"team", 0, K_TEXT}, {"priority", 0, K_PRIO},
+	{"created_at", 1, K_TIME}, {"due_at", 0, K_TIME}, {"completed_at", 0, K_TIME},
+	{"status", 0, K_STATUS}
+};
+enum { A_ID, A_INCIDENT, A_TITLE, A_OWNER, A_TEAM, A_PRIO, A_CREATED, A_DUE,
+       A_COMPLETED, A_STATUS };
+
+static const struct col responder_cols[] = {
+	{"incident_id", 1, K_TEXT}, {"responder", 1, K_TEXT}, {"role", 0, K_TEXT},
+	{"joined_at", 1, K_TIME}, {"left_at", 0, K_TIME}
+};
+enum { R_INCIDENT, R_RESPONDER, R_ROLE, R_JOINED, R_LEFT };
+
+static const struct col page_cols[] = {
+	{"responder", 1, K_TEXT}, {"paged_at", 1, K_TIME}, {"incident_id", 0, K_TEXT},
+	{"urgency", 0, K_TEXT}
+};
+enum { P_RESPONDER, P_PAGED, P_INCIDENT, P_URGENCY };
+
+static const struct col roster_cols[] = {
+	{"responder", 1, K_TEXT}, {"team", 0, K_TEXT}, {"timezone", 0, K_TEXT}
+};
+enum { S_RESPONDER, S_TEAM, S_TIMEZONE };
+
+struct filespec {
+	const char *name;
+	const char *noun;
+	const char *insert;
+	const struct col *cols;
+	int ncols;
+};
+
+#define SPEC(name, noun, insert, cols) {name, noun, insert, cols, (int)(sizeof(cols) / sizeof(cols[0]))}
+static const struct filespec files[PIRX_CF_COUNT] = {
+	SPEC("incidents.csv", "incidents", "insert_incident", incident_cols),
+	SPEC("factors.csv", "factors", "insert_factor", factor_cols),
+	SPEC("action_items.csv", "action items", "insert_action_item", action_cols),
+	SPEC("responders.csv", "responders", "insert_responder", responder_cols),
+	SPEC("pages.csv", "pages", "insert_page", page_cols),
+	SPEC("roster.csv", "roster entries", "insert_roster", roster_cols),
+};
+
+const char *pirx_corpus_file_name(int file)
+{
+	return file >= 0 && file < PIRX_CF_COUNT ? files[file].name : "";
+}
+
+const char *pirx_corpus_file_noun(int file)
+{
+	return file >= 0 && file < PIRX_CF_COUNT ? files[file].noun : "";
+}
+
+/* ---- the loader ------------------------------------------------------- */
+
+struct cell {
+	const char *s;   /* trimmed text (borrowed from the reader's row) */
+	size_t n;        /* 0: empty, unknown */
+	long line;       /* line the cell starts on */
+	int64_t t;       /* K_TIME */
+	int iv;          /* K_SEV */
+	const char *word;/* K_PRIO, K_STATUS */
+};
+
+struct loader {
+	const struct pirx_corpus_opts *o;
+	struct pirx_corpus_stats *st;
+	struct pirx_err *err;
+	int fi;                      /* enum pirx_corpus_file */
+	const struct filespec *fs;
+	int *map;                    /* header column -> spec column or -1 */
+	size_t nmap, mapcap;
+	int seen_header;
+	int stop;                    /* a fatal problem in this file */
+	int io;                      /* a database error happened (err set) */
+	int row_bad;
+	long row_problems;
+	const struct pirx_csv_row *row;
+	struct cell cell[MAXCOLS];
+	pirx_stmt *ins;
+	pirx_stmt *ins_service;
+	pirx_stmt *ins_dq;
+	struct idset incidents;
+	struct idset ids;            /* the current file's own ids */
+	struct pirx_buf scratch;     /* default factor ids, rejects rows */
+	struct pirx_buf scratch2;
+};
+
+static int writing(const struct loader *L)
+{
+	return L->o->db && !L->io && (L->o->skip_invalid || L->st->problems == 0);
+}
+
+char *pirx_corpus_quote(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t o = 0, i = 0;
+	const size_t limit = 40;
+
+	if (cap == 0)
+		return out;
+	while (i < n && o + 8 < cap) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= limit) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c == '\n' || c == '\r' || c == '\t' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : '\\';
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+			i++;
+		} else if (c < 0x80) {
+			out[o++] = (char)c;
+			i++;
+		} else {
+			size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (i + k > n || pirx_utf8_check(s + i, k) >= 0) {
+				o += (size_t)snprintf(out + o, cap - o, "\\x%02x", c);
+				i++;
+			} else {
+				memcpy(out + o, s + i, k);
+				o += k;
+				i += k;
+			}
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Adds one data_quality row; a database failure is remembered in L->io. */
+static void add_quality(struct loader *L, long line, const char *column,
+			const char *problem, const char *kind)
+{
+	pirx_stmt *st = L->ins_dq;
+
+	if (!st || L->io)
+		return;
+	pirx_stmt_bind_text(st, 1, L->fs->name, -1);
+	pirx_stmt_bind_int64(st, 2, line);
+	pirx_stmt_bind_text(st, 3, column ? column : "", -1);
+	pirx_stmt_bind_text(st, 4, problem, -1);
+	pirx_stmt_bind_text(st, 5, kind, -1);
+	if (pirx_stmt_step(st, L->err) < 0)
+		L->io = 1;
+	pirx_stmt_reset(st);
+}
+
+/* Appends cell text to b, escaping what is not valid UTF-8 text. */
+static void append_clean(struct pirx_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (c == 0) {
+			pirx_buf_append(b, "\\0", 2);
+			i++;
+		} else if (c < 0x80) {
+			pirx_buf_append(b, s + i, 1);
+			i++;
+		} else if (i + k <= n && pirx_utf8_check(s + i, k) < 0) {
+			pirx_buf_append(b, s + i, k);
+			i += k;
+		} else {
+			pirx_buf_printf(b, "\\x%02x", c);
+			i++;
+		}
+	}
+}
+
+/* The raw row re-joined as one line of CSV text (RFC 4180 quoting). */
+static const char *raw_row(struct loader *L)
+{
+	const struct pirx_csv_row *r = L->row;
+	struct pirx_buf *b = &L->scratch2;
+
+	pirx_buf_reset(b);
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *s = r->field[i];
+		size_t n = r->len[i];
+		int quote = 0;
+		if (i)
+			pirx_buf_append(b, ",", 1);
+		for (size_t j = 0; j < n && !quote; j++)
+			quote = s[j] == ',' || s[j] == '"' || s[j] == '\n' || s[j] == '\r';
+		if (!quote) {
+			append_clean(b, s, n);
+			continue;
+		}
+		pirx_buf_append(b, "\"", 1);
+		for (;;) {
+			const char *dq = memchr(s, '"', n);
+			size_t k = dq ? (size_t)(dq - s) : n;
+			append_clean(b, s, k);
+			if (!dq)
+				break;
+			pirx_buf_append(b, "\"\"", 2);
+			s += k + 1;
+			n -= k + 1;
+		}
+		pirx_buf_append(b, "\"", 1);
+	}
+	return pirx_buf_str(b);
+}
+
+/*
+ * Reports one problem of the current row (or of the file, when fatal).
+ * column may be NULL for a problem with the whole row.
+ */
+static void problem(struct loader *L, long line, const char *column, int fatal,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void problem(struct loader *L, long line, const char *column, int fatal,
+		    const char *fmt, ...)
+{
+	struct pirx_err e;
+	va_list ap;
+
+	pirx_err_set(&e, PIRX_EINPUT, L->fs->name, line, column, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	L->st->problems++;
+	if (fatal) {
+		L->st->fatal = 1;
+		L->stop = 1;
+	} else {
+		L->row_bad = 1;
+	}
+	if (L->o->hooks.problem)
+		L->o->hooks.problem(L->o->hooks.ctx, &e);
+	if (!fatal && L->o->skip_invalid && L->row) {
+		if (L->o->db)
+			add_quality(L, line, column, e.msg, "rejected");
+		if (L->o->rejects) {
+			pirx_csvw *w = L->o->rejects;
+			pirx_csvw_text(w, L->fs->name);
+			pirx_csvw_int(w, line);
+			pirx_csvw_text(w, column ? column : "");
+			pirx_csvw_text(w, e.msg);
+			pirx_csvw_text(w, raw_row(L));
+			pirx_csvw_end_row(w);
+		}
+	}
+}
+
+static void warning(struct loader *L, long line, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void warning(struct loader *L, long line, const char *column, const char *fmt, ...)
+{
+	struct pirx_err e;
+	va_list ap;
+
+	pirx_err_set(&e, 0, L->fs->name, line, column, "%s", "");
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+	va_end(ap);
+	if (L->o->hooks.warning)
+		L->o->hooks.warning(L->o->hooks.ctx, &e);
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && is_blank((*s)[0]))
+		(*s)++, (*n)--;
+	while (*n && is_blank((*s)[*n - 1]))
+		(*n)--;
+}
+
+static int same_name(const char *a, size_t n, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < n && b[i]; i++) {
+		int c = (unsigned char)a[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		if (c != b[i])
+			return 0;
+	}
+	return i == n && b[i] == '\0';
+}
+
+static void on_header(struct loader *L, const struct pirx_csv_row *r)
+{
+	int where[MAXCOLS];
+	char q[200];
+
+	L->seen_header = 1;
+	if (r->bad_field >= 0) {
+		problem(L, r->line, NULL, 1, "header row has %s in column %ld",
+			strcmp(r->bad_reason, "NUL byte") == 0 ? "a NUL byte" : "invalid UTF-8",
+			r->bad_field + 1);
+		return;
+	}
+	for (int j = 0; j < L->fs->ncols; j++)
+		where[j] = -1;
+	if (r->nfields > L->mapcap) {
+		L->mapcap = r->nfields;
+		L->map = pirx_xreallocarray(L->map, L->mapcap, sizeof(*L->map));
+	}
+	L->nmap = r->nfields;
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *s = r->field[i];
+		size_t n = r->len[i];
+		int found = -1;
+
+		trim(&s, &n);
+		for (int j = 0; j < L->fs->ncols; j++)
+			if (same_name(s, n, L->fs->cols[j].name))
+				found = j;
+		L->map[i] = found;
+		if (found < 0) {
+			if (n == 0)
+				warning(L, r->line, NULL, "column %zu has no name; it is ignored", i + 1);
+			else
+				warning(L, r->line, NULL, "unknown column '%s' is ignored",
+					pirx_corpus_quote(s, n, q, sizeof(q)));
+			continue;
+		}
+		if (where[found] >= 0) {
+			problem(L, r->line, L->fs->cols[found].name, 1,
+				"column appears twice in the header (columns %d and %zu)",
+				where[found] + 1, i + 1);
+			L->map[i] = -1;
+			continue;
+		}
+		where[found] = (int)i;
+	}
+	for (int j = 0; j < L->fs->ncols; j++)
+		if (L->fs->cols[j].required && where[j] < 0)
+			problem(L, r->line, L->fs->cols[j].name, 1,
+				"required column is missing from the header");
+}
+
+/* Parses each cell by its kind; records problems. */
+static void read_cells(struct loader *L, const struct pirx_csv_row *r)
+{
+	char q[200];
+
+	for (int j = 0; j < L->fs->ncols; j++) {
+		L->cell[j].s = "";
+		L->cell[j].n = 0;
+		L->cell[j].line = r->line;
+		L->cell[j].word = NULL;
+	}
+	for (size_t i = 0; i < r->nfields && i < L->nmap; i++) {
+		int j = L->map[i];
+		if (j < 0)
+			continue;
+		L->cell[j].s = r->field[i];
+		L->cell[j].n = r->len[i];
+		L->cell[j].line = r->field_line[i];
+		trim(&L->cell[j].s, &L->cell[j].n);
+	}
+	for (int j = 0; j < L->fs->ncols; j++) {
+		const struct col *c = &L->fs->cols[j];
+		struct cell *x = &L->cell[j];
+		const char *why = NULL;
+
+		if (x->n == 0) {
+			if (c->required)
+				problem(L, x->line, c->name, 0, "is empty, but a value is required");
+			continue;
+		}
+		switch (c->kind) {
+		case K_TIME:
+			if (pirx_time_parse(x->s, x->n, &x->t, &why) != 0)
+				problem(L, x->line, c->name, 0, "cannot parse '%s' as a time (%s)",
+					pirx_corpus_quote(x->s, x->n, q, sizeof(q)), why);
+			break;
+		case K_SEV:
+			if ((x->iv = pirx_vocab_severity(x->s, x->n)) < 0)
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a severity (expected %s)",
+					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
+					pirx_vocab_severity_expected());
+			break;
+		case K_PRIO:
+			if (!(x->word = pirx_vocab_priority(x->s, x->n)))
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a priority (expected %s)",
+					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
+					pirx_vocab_priority_expected());
+			break;
+		case K_STATUS:
+			if (!(x->word = pirx_vocab_status(x->s, x->n)))
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a status (expected %s)",
+					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
+					pirx_vocab_status_expected());
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* Checks that cell j names a valid incident. */
+static void check_ref(struct loader *L, int j)
+{
+	struct cell *x = &L->cell[j];
+	struct ent *e;
+	char q[200];
+
+	if (x->n == 0)
+		return;
+	e = idset_find(&L->incidents, x->s, x->n);
+	if (!e)
+		problem(L, x->line, L->fs->cols[j].name, 0, "no incident '%s' in incidents.csv",
+			pirx_corpus_quote(x->s, x->n, q, sizeof(q)));
+	else if (!e->ok)
+		problem(L, x->line, L->fs->cols[j].name, 0,
+			"incident '%s' was rejected (incidents.csv:%ld)",
+			pirx_corpus_quote(x->s, x->n, q, sizeof(q)), (long)e->line);
+}
+
+/* Adds the id in cell j (or id[0..n)) to the file's set; repeats are problems. */
+static void check_unique(struct loader *L, int j, const char *id, size_t n)
+{
+	struct ent *e;
+	int added;
+	char q[200];
+
+	e = idset_add(&L->ids, id, n, &added);
+	if (added) {
+		e->line = (int32_t)L->cell[j].line;
+		e->ok = !L->row_bad;
+		return;
+	}
+	problem(L, L->cell[j].line, L->fs->cols[j].name, 0,
+		"id '%s' repeats (first seen on line %ld)",
+		pirx_corpus_quote(id, n, q, sizeof(q)), (long)e->line);
+}
+
+/* A pair of times out of order: the row is kept, the pair noted. */
+static void order(struct loader *L, int early, int late, const char *left_out)
+{
+	struct cell *a = &L->cell[early], *b = &L->cell[late];
+	char msg[200];
+
+	if (L->row_bad || a->n == 0 || b->n == 0 || b->t >= a->t)
+		return;
+	L->st->kept++;
+	if (!writing(L))
+		return;
+	snprintf(msg, sizeof(msg), "%s is before %s; %s left out", L->fs->cols[late].name,
+		 L->fs->cols[early].name, left_out);
+	add_quality(L, b->line, L->fs->cols[late].name, msg, "kept");
+}
+
+static void bind_cells(struct loader *L)
+{
+	pirx_stmt *st = L->ins;
+	int j;
+
+	for (j = 0; j < L->fs->ncols; j++) {
+		const struct cell *x = &L->cell[j];
+		if (x->n == 0 && !x->word) {
+			pirx_stmt_bind_null(st, j + 1);
+			continue;
+		}
+		switch (L->fs->cols[j].kind) {
+		case K_TIME:
+			pirx_stmt_bind_int64(st, j + 1, x->t);
+			break;
+		case K_SEV:
+			pirx_stmt_bind_int64(st, j + 1, x->iv);
+			break;
+		case K_PRIO:
+		case K_STATUS:
+			pirx_stmt_bind_text(st, j + 1, x->word, -1);
+			break;
+		default:
+			pirx_stmt_bind_text(st, j + 1, x->s, (long)x->n);
+			break;
+		}
+	}
+	pirx_stmt_bind_int64(st, j + 1, L->row->line);
+}
+
+static void step(struct loader *L, pirx_stmt *st)
+{
+	if (L->io)
+		return;
+	if (pirx_stmt_step(st, L->err) < 0)
+		L->io = 1;
+	pirx_stmt_reset(st);
+}
+
+/* One row per distinct trimmed service of "a; b;c". */
+static void insert_services(struct loader *L)
+{
+	const struct cell *id = &L->cell[I_ID], *sv = &L->cell[I_SERVICE];
+	const char *p = sv->s, *end = sv->s + sv->n;
+
+	while (p <= end && sv->n) {
+		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *stop = semi ? semi : end;
+		const char *s = p;
+		size_t n = (size_t)(stop - p);
+		int dup = 0;
+
+		trim(&s, &n);
+		/* A repeated name within one cell is one service. */
+		for (const char *r = sv->s; n && r < p && !dup;) {
+			const char *rs = memchr(r, ';', (size_t)(p - r));
+			const char *t = r;
+			size_t tn = (size_t)((rs ? rs : p) - r);
+			trim(&t, &tn);
+			dup = tn == n && memcmp(t, s, n) == 0;
+			r = rs ? rs + 1 : p;
+		}
+		if (n && !dup) {
+			pirx_stmt_bind_text(L->ins_service, 1, id->s, (long)id->n);
+			pirx_stmt_bind_text(L->ins_service, 2, s, (long)n);
+			step(L, L->ins_service);
+		}
+		if (!semi)
+			break;
+		p = semi + 1;
+	}
+}
+
+static void on_incident(struct loader *L)
+{
+	struct cell *id = &L->cell[I_ID];
+	struct ent *e;
+	int added;
+	char q[200];
+
+	if (id->n) {
+		e = idset_add(&L->incidents, id->s, id->n, &added);
+		if (!added)
+			problem(L, id->line, "id", 0, "id '%s' repeats (first seen on line %ld)",
+				pirx_corpus_quote(id->s, id->n, q, sizeof(q)), (long)e->line);
+		else {
+			e->line = (int32_t)id->line;
+			e->ok = !L->row_bad;
+		}
+	}
+	order(L, I_STARTED, I_DETECTED, "ttd");
+	order(L, I_DETECTED, I_ACK, "tta");
+	order(L, I_STARTED, I_MITIGATED, "ttm");
+	order(L, I_STARTED, I_RESOLVED, "ttr");
+	order(L, I_RESOLVED, I_REVIEW, "days to review");
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+	insert_services(L);
+}
+
+static void on_factor(struct loader *L)
+{
+	struct cell *id = &L->cell[F_ID], *inc = &L->cell[F_INCIDENT];
+	struct ent *e = inc->n ? idset_find(&L->incidents, inc->s, inc->n) : NULL;
+	int n = e ? ++e->count : 0;
+
+	check_ref(L, F_INCIDENT);
+	if (id->n == 0 && e) {
+		/* Default id: "<incident_id>#<n>", n = the row's place among the
+		 * incident's factor rows, counted from 1 in file order. */
+		pirx_buf_reset(&L->scratch);
+		pirx_buf_append(&L->scratch, inc->s, inc->n);
+		pirx_buf_printf(&L->scratch, "#%d", n);
+		id->s = L->scratch.data;
+		id->n = L->scratch.len;
+	}
+	if (id->n)
+		check_unique(L, F_ID, id->s, id->n);
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+}
+
+static void on_action(struct loader *L)
+{
+	struct cell *done = &L->cell[A_COMPLETED], *status = &L->cell[A_STATUS];
+
+	check_ref(L, A_INCIDENT);
+	if (L->cell[A_ID].n)
+		check_unique(L, A_ID, L->cell[A_ID].s, L->cell[A_ID].n);
+	/* A completion time means done; no status and no time means open. */
+	if (done->n)
+		status->word = "done";
+	else if (!status->word)
+		status->word = "open";
+	order(L, A_CREATED, A_COMPLETED, "days to complete");
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+}
+
+static void on_responder(struct loader *L)
+{
+	check_ref(L, R_INCIDENT);
+	order(L, R_JOINED, R_LEFT, "engaged time");
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+}
+
+static void on_page(struct loader *L)
+{
+	check_ref(L, P_INCIDENT);
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+}
+
+static void on_roster(struct loader *L)
+{
+	struct cell *who = &L->cell[S_RESPONDER];
+
+	if (who->n)
+		check_unique(L, S_RESPONDER, who->s, who->n);
+	if (L->row_bad || !writing(L))
+		return;
+	bind_cells(L);
+	step(L, L->ins);
+}
+
+static int on_row(void *ctx, const struct pirx_csv_row *r)
+{
+	struct loader *L = ctx;
+
+	if (r->index == 0) {
+		on_header(L, r);
+		return L->stop || L->io;
+	}
+	L->row = r;
+	L->row_bad = 0;
+	L->st->rows[L->fi]++;
+	if (r->bad_field >= 0) {
+		const char *col = (size_t)r->bad_field < L->nmap && L->map[r->bad_field] >= 0
+				  ? L->fs->cols[L->map[r->bad_field]].name : NULL;
+		char where[64] = "";
+		if (!col)
+			snprintf(where, sizeof(where), " (column %ld)", r->bad_field + 1);
+		if (strcmp(r->bad_reason, "NUL byte") == 0)
+			problem(L, r->field_line[r->bad_field], col, 0,
+				"contains a NUL byte%s; cells must be UTF-8 text", where);
+		else
+			problem(L, r->field_line[r->bad_field], col, 0,
+				"is not valid UTF-8%s; save the file as UTF-8", where);
+	} else if (r->nfields > L->nmap) {
+		problem(L, r->line, NULL, 0, "row has %zu fields, but the header has %zu",
+			r->nfields, L->nmap);
+	} else {
+		read_cells(L, r);
+		switch (L->fi) {
+		case PIRX_CF_INCIDENTS: on_incident(L); break;
+		case PIRX_CF_FACTORS: on_factor(L); break;
+		case PIRX_CF_ACTION_ITEMS: on_action(L); break;
+		case PIRX_CF_RESPONDERS: on_responder(L); break;
+		case PIRX_CF_PAGES: on_page(L); break;
+		default: on_roster(L); break;
+		}
+	}
+	if (L->row_bad) {
+		L->st->bad_rows++;
+		L->st->rejected[L->fi]++;
+	} else {
+		L->st->loaded[L->fi]++;
+	}
+	L->row = NULL;
+	return L->io;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Reads one file; 0, or PIRX_EIO with L->err set. */
+static int read_file(struct loader *L, const char *dir)
+{
+	char *path = pirx_fs_join(dir, L->fs->name);
+	FILE *fp = fopen(path, "rb");
+	double t0 = now_seconds();
+	struct pirx_err cerr;
+	int rc = 0;
+
+	L->seen_header = 0;
+	L->stop = 0;
+	L->nmap = 0;
+	pirx_err_clear(&cerr);
+	if (!fp) {
+		if (errno == ENOENT) {
+			if (L->fi == PIRX_CF_INCIDENTS)
+				problem(L, 0, NULL, 1, "file is missing (a corpus needs incidents.csv)");
+		} else {
+			rc = pirx_err_set(L->err, PIRX_EIO, L->fs->name, 0, NULL, "cannot open: %s",
+					  strerror(errno));
+		}
+		goto out;
+	}
+	L->st->present[L->fi] = 1;
+	if (L->o->db && (rc = pirx_db_prepare(L->o->db, L->fs->insert, &L->ins, L->err)) != 0)
+		goto out;
+	rc = pirx_csv_read_stream(fp, L->fs->name, on_row, L, &cerr);
+	if (L->io) {
+		rc = PIRX_EIO;
+		goto out;
+	}
+	if (rc == PIRX_EIO) {
+		*L->err = cerr;
+		goto out;
+	}
+	rc = 0;
+	if (cerr.code == PIRX_EINPUT) {
+		/* Malformed CSV: the rest of the file cannot be located. */
+		L->row = NULL;
+		problem(L, cerr.line, NULL, 1, "%s", cerr.msg);
+	} else if (!L->seen_header) {
+		problem(L, 1, NULL, 1, "file is empty (expected a header row naming the columns)");
+	}
+	if (L->o->hooks.file_done)
+		L->o->hooks.file_done(L->o->hooks.ctx, L->fs->name, L->st->rows[L->fi],
+				      now_seconds() - t0);
+out:
+	if (fp)
+		fclose(fp);
+	pirx_stmt_finalize(L->ins);
+	L->ins = NULL;
+	free(path);
+	return rc;
+}
+
+static int record_files(struct loader *L)
+{
+	pirx_stmt *st = NULL;
+	int rc;
+
+	if ((rc = pirx_db_prepare(L->o->db, "insert_corpus_file", &st, L->err)) != 0)
+		return rc;
+	for (int f = 0; f < PIRX_CF_COUNT && rc == 0; f++) {
+		pirx_stmt_bind_text(st, 1, files[f].name, -1);
+		pirx_stmt_bind_int64(st, 2, L->st->loaded[f]);
+		pirx_stmt_bind_int64(st, 3, L->st->rejected[f]);
+		pirx_stmt_bind_int64(st, 4, L->st->present[f]);
+		if (pirx_stmt_step(st, L->err) < 0)
+			rc = PIRX_EIO;
+		pirx_stmt_reset(st);
+	}
+	pirx_stmt_finalize(st);
+	return rc;
+}
+
+int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
+		     struct pirx_corpus_stats *stats, struct pirx_err *err)
+{
+	struct loader L;
+	int rc = PIRX_EIO;
+	int began = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	memset(&L, 0, sizeof(L));
+	L.o = opts;
+	L.st = stats;
+	L.err = err;
+	idset_init(&L.incidents);
+	idset_init(&L.ids);
+	pirx_buf_init(&L.scratch);
+	pirx_buf_init(&L.scratch2);
+
+	if (!pirx_fs_is_dir(dir)) {
+		stats->fatal = 1;
+		stats->problems = 1;
+		rc = pirx_err_set(err, PIRX_EINPUT, dir, 0, NULL, "%s",
+				  pirx_fs_exists(dir) ? "not a directory; expected a corpus directory"
+						      : "no such corpus directory");
+		goto out;
+	}
+	if (opts->rejects)
+		pirx_csvw_header(opts->rejects, "file,line,column,problem,row");
+	if (opts->db) {
+		if ((rc = pirx_db_run_script(opts->db, "schema", err)) != 0)
+			goto out;
+		if ((rc = pirx_db_begin(opts->db, err)) != 0)
+			goto out;
+		began = 1;
+		if ((rc = pirx_db_prepare(opts->db, "insert_incident_service", &L.ins_service, err)) ||
+		    (rc = pirx_db_prepare(opts->db, "insert_data_quality", &L.ins_dq, err)))
+			goto out;
+	}
+	for (int f = 0; f < PIRX_CF_COUNT; f++) {
+		L.fi = f;
+		L.fs = &files[f];
+		idset_release(&L.ids);
+		idset_init(&L.ids);
+		if ((rc = read_file(&L, dir)) != 0)
+			goto out;
+		/* Without the incidents every reference would look dangling. */
+		if (f == PIRX_CF_INCIDENTS && stats->fatal)
+			break;
+	}
+	if (stats->problems && (!opts->skip_invalid || stats->fatal)) {
+		rc = pirx_err_set(err, PIRX_EINPUT, NULL, 0, NULL,
+				  "corpus is invalid: %ld problem%s in %ld row%s", stats->problems,
+				  stats->problems == 1 ? "" : "s", stats->bad_rows,
+				  stats->bad_rows == 1 ? "" : "s");
+		goto out;
+	}
+	if (opts->db) {
+		if ((rc = record_files(&L)) != 0)
+			goto out;
+		if ((rc = pirx_db_run_script(opts->db, "indexes", err)) != 0)
+			goto out;
+		if ((rc = pirx_db_commit(opts->db, err)) != 0)
+			goto out;
+		began = 0;
+	}
+	rc = 0;
+out:
+	pirx_stmt_finalize(L.ins_service);
+	pirx_stmt_finalize(L.ins_dq);
+	if (began)
+		pirx_db_rollback(opts->db);
+	idset_release(&L.incidents);
+	idset_release(&L.ids);
+	pirx_buf_release(&L.scratch);
+	pirx_buf_release(&L.scratch2);
+	free(L.map);
+	return rc;
+}
