@@ -386,6 +386,7 @@ struct gen {
 	int64_t linger_until[NSERVICES];
 	double mode_cum[64];        /* cumulative mode weights */
 	double trig_cum[64];        /* same, trigger modes only */
+	double proc_cum[64];        /* same, the other modes (process, comms) */
 	int id_width;
 	unsigned long action_seq;
 	struct pirx_gen_stats st;
@@ -578,6 +579,8 @@ static void gen_factors(struct gen *g, const char *inc_id, int svc, int svc2, in
 				m = g->linger_mode[svc];
 			else if (k == 0)
 				m = pick_cum(&g->r, g->trig_cum, nmodes);
+			else if (pirx_gen_rng_uniform(&g->r) < 0.45)
+				m = pick_cum(&g->r, g->proc_cum, nmodes);
 			else
 				m = pick_cum(&g->r, g->mode_cum, nmodes);
 			int dup = 0;
@@ -951,6 +954,9 @@ int pirx_gen_write(const char *dir, const struct pirx_gen_opts *o,
 	acc = 0;
 	for (int m = 0; m < nmodes; m++)
 		g->trig_cum[m] = (acc += pirx_gen_mode_is_trigger(m) ? pirx_gen_mode_weight(m) : 0.0);
+	acc = 0;
+	for (int m = 0; m < nmodes; m++)
+		g->proc_cum[m] = (acc += pirx_gen_mode_is_trigger(m) ? 0.0 : pirx_gen_mode_weight(m));
 
 	for (int f = 0; f < NFILES; f++)
 		if (o_open(&g->f[f], dir, files[f].name, files[f].header, err) != 0)

@@ -1,0 +1,420 @@
+/*
+ * Unit tests for gen: determinism, validity of every file (CSV reader,
+ * strict time parser, references), order invariants, the --trend knob and
+ * the ground truth. Small corpora (a few hundred incidents) keep it fast.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pirx/csvio.h"
+#include "pirx/fsutil.h"
+#include "pirx/gen.h"
+#include "pirx/mem.h"
+#include "pirx/timefmt.h"
+
+/* A whole CSV file in memory: rows of NUL-terminated cells. */
+struct table {
+	size_t nrows, ncols;   /* rows exclude the header */
+	char **header;
+	char ***rows;
+	int ragged;            /* a row had another number of cells */
+};
+
+static int on_row(void *ctx, const struct pirx_csv_row *row)
+{
+	struct table *t = ctx;
+	char **cells = pirx_xcalloc(row->nfields, sizeof(char *));
+
+	for (size_t i = 0; i < row->nfields; i++)
+		cells[i] = pirx_xstrndup(row->field[i], row->len[i]);
+	if (row->index == 0) {
+		t->header = cells;
+		t->ncols = row->nfields;
+		return 0;
+	}
+	if (row->nfields != t->ncols)
+		t->ragged = 1;
+	t->rows = pirx_xreallocarray(t->rows, t->nrows + 1, sizeof(char **));
+	t->rows[t->nrows++] = cells;
+	return 0;
+}
+
+static void load(const char *dir, const char *name, struct table *t)
+{
+	struct pirx_err err;
+	char *path = pirx_fs_join(dir, name);
+
+	memset(t, 0, sizeof(*t));
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_csv_read(path, on_row, t, &err), 0);
+	assert_false(t->ragged);
+	assert_non_null(t->header);
+	free(path);
+}
+
+static void unload(struct table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t c = 0; c < t->ncols; c++)
+			free(t->rows[r][c]);
+		free(t->rows[r]);
+	}
+	for (size_t c = 0; c < t->ncols; c++)
+		free(t->header[c]);
+	free(t->header);
+	free(t->rows);
+}
+
+static int col(const struct table *t, const char *name)
+{
+	for (size_t c = 0; c < t->ncols; c++)
+		if (strcmp(t->header[c], name) == 0)
+			return (int)c;
+	fail_msg("no column %s", name);
+	return -1;
+}
+
+/* The instant in a cell, or -1 when the cell is empty; fails on bad text. */
+static int64_t when(const char *s)
+{
+	int64_t t;
+	const char *why = NULL;
+
+	if (!*s)
+		return -1;
+	if (pirx_time_parse(s, strlen(s), &t, &why) != 0)
+		fail_msg("cannot parse '%s': %s", s, why);
+	return t;
+}
+
+static char *tmpdir(void)
+{
+	char tmpl[] = "/tmp/pirx-test-gen-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	assert_non_null(d);
+	return pirx_xstrdup(d);
+}
+
+static void gen(const char *dir, const struct pirx_gen_opts *o)
+{
+	struct pirx_err err;
+	struct pirx_gen_stats st;
+
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_gen_write(dir, o, &st, &err), 0);
+	assert_true(st.incidents > 0);
+}
+
+static void small_opts(struct pirx_gen_opts *o, uint64_t seed)
+{
+	pirx_gen_opts_init(o);
+	o->seed = seed;
+	o->months = 6;
+	o->incidents = 300;
+	o->overloaded = 1;
+}
+
+static const char *const corpus_files[] = {
+	"incidents.csv", "factors.csv", "factor_modes.csv", "action_items.csv",
+	"responders.csv", "pages.csv", "roster.csv"
+};
+
+static char *slurp(const char *dir, const char *name, size_t *n)
+{
+	char *path = pirx_fs_join(dir, name);
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	*n = (size_t)ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = pirx_xmalloc(*n + 1);
+	assert_int_equal(fread(buf, 1, *n, fp), *n);
+	fclose(fp);
+	free(path);
+	return buf;
+}
+
+static void test_deterministic(void **state)
+{
+	struct pirx_gen_opts o;
+	char *a = tmpdir(), *b = tmpdir(), *c = tmpdir();
+	(void)state;
+
+	small_opts(&o, 42);
+	gen(a, &o);
+	gen(b, &o);
+	o.seed = 43;
+	gen(c, &o);
+	for (size_t i = 0; i < sizeof(corpus_files) / sizeof(corpus_files[0]); i++) {
+		size_t na, nb, nc;
+		char *x = slurp(a, corpus_files[i], &na);
+		char *y = slurp(b, corpus_files[i], &nb);
+		char *z = slurp(c, corpus_files[i], &nc);
+		assert_true(na == nb && memcmp(x, y, na) == 0);
+		/* The roster is fixed; everything else moves with the seed. */
+		if (strcmp(corpus_files[i], "roster.csv") != 0)
+			assert_false(na == nc && memcmp(x, z, na) == 0);
+		free(x);
+		free(y);
+		free(z);
+	}
+	pirx_fs_rmtree(a);
+	pirx_fs_rmtree(b);
+	pirx_fs_rmtree(c);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static int has_id(const struct table *inc, const char *id)
+{
+	size_t lo = 0, hi = inc->nrows;
+
+	/* Incident ids are zero-padded and written in order: binary search. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(inc->rows[mid][0], id);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void test_valid_and_ordered(void **state)
+{
+	struct pirx_gen_opts o;
+	struct table inc, fac, gt, act, resp, pg, ros;
+	char *d = tmpdir();
+	int64_t begin, end;
+	const char *tcols[] = {"started_at", "detected_at", "acknowledged_at",
+			       "mitigated_at", "resolved_at", "review_at"};
+	int open = 0, missing_detect = 0;
+	(void)state;
+
+	small_opts(&o, 7);
+	o.sev_style = PIRX_GEN_SEV_SEVN;
+	gen(d, &o);
+	begin = pirx_month_start(o.start_month);
+	end = pirx_month_start(o.start_month + o.months);
+	load(d, "incidents.csv", &inc);
+	load(d, "factors.csv", &fac);
+	load(d, "factor_modes.csv", &gt);
+	load(d, "action_items.csv", &act);
+	load(d, "responders.csv", &resp);
+	load(d, "pages.csv", &pg);
+	load(d, "roster.csv", &ros);
+	assert_int_equal(inc.nrows, 300);
+	assert_true(ros.nrows >= 50);
+
+	for (size_t r = 0; r < inc.nrows; r++) {
+		int64_t prev = -1;
+		const char *sev = inc.rows[r][col(&inc, "severity")];
+		assert_true(strlen(sev) == 4 && strncmp(sev, "SEV", 3) == 0 &&
+			    sev[3] >= '1' && sev[3] <= '5');
+		assert_true(r == 0 || strcmp(inc.rows[r - 1][0], inc.rows[r][0]) < 0);
+		for (size_t k = 0; k < sizeof(tcols) / sizeof(tcols[0]); k++) {
+			int64_t t = when(inc.rows[r][col(&inc, tcols[k])]);
+			if (k == 0)
+				assert_true(t >= begin && t < end);
+			if (t < 0)
+				continue;
+			assert_true(t < end);
+			assert_true(t >= prev);
+			prev = t;
+		}
+		open += inc.rows[r][col(&inc, "resolved_at")][0] == '\0';
+		missing_detect += inc.rows[r][col(&inc, "detected_at")][0] == '\0';
+	}
+	assert_true(missing_detect > 3 && missing_detect < 45);
+	(void)open;
+
+	/* Factors: 1-3 per incident, every one in the ground truth. */
+	assert_true(fac.nrows >= 2 * inc.nrows && fac.nrows <= 3 * inc.nrows);
+	assert_int_equal(gt.nrows, fac.nrows);
+	for (size_t r = 0; r < fac.nrows; r++) {
+		const char *mode = gt.rows[r][col(&gt, "mode")];
+		int found = -1;
+		assert_string_equal(fac.rows[r][col(&fac, "id")], gt.rows[r][col(&gt, "factor_id")]);
+		assert_true(has_id(&inc, fac.rows[r][col(&fac, "incident_id")]));
+		assert_true(fac.rows[r][col(&fac, "text")][0] != '\0');
+		for (int m = 0; m < pirx_gen_mode_count(); m++)
+			if (strcmp(pirx_gen_mode_name(m), mode) == 0)
+				found = m;
+		assert_true(found >= 0);
+		assert_string_equal(pirx_gen_mode_category(found), fac.rows[r][col(&fac, "category")]);
+	}
+
+	for (size_t r = 0; r < act.nrows; r++) {
+		int64_t created = when(act.rows[r][col(&act, "created_at")]);
+		int64_t done = when(act.rows[r][col(&act, "completed_at")]);
+		int64_t due = when(act.rows[r][col(&act, "due_at")]);
+		const char *status = act.rows[r][col(&act, "status")];
+		assert_true(has_id(&inc, act.rows[r][col(&act, "incident_id")]));
+		assert_true(created >= begin && created < end);
+		assert_true(due < 0 || due > created);
+		assert_true(done < 0 || (done > created && done < end));
+		assert_int_equal(strcmp(status, "done") == 0, done >= 0);
+		assert_true(act.rows[r][col(&act, "owner")][0] && act.rows[r][col(&act, "team")][0]);
+	}
+	for (size_t r = 0; r < resp.nrows; r++) {
+		int64_t joined = when(resp.rows[r][col(&resp, "joined_at")]);
+		int64_t left = when(resp.rows[r][col(&resp, "left_at")]);
+		assert_true(has_id(&inc, resp.rows[r][col(&resp, "incident_id")]));
+		assert_true(joined >= begin && joined < end);
+		assert_true(left < 0 || (left > joined && left < end));
+	}
+	for (size_t r = 0; r < pg.nrows; r++) {
+		int64_t t = when(pg.rows[r][col(&pg, "paged_at")]);
+		const char *id = pg.rows[r][col(&pg, "incident_id")];
+		assert_true(t >= begin && t < end);
+		assert_true(!*id || has_id(&inc, id));
+	}
+	unload(&inc);
+	unload(&fac);
+	unload(&gt);
+	unload(&act);
+	unload(&resp);
+	unload(&pg);
+	unload(&ros);
+	pirx_fs_rmtree(d);
+	free(d);
+}
+
+/* Least-squares slope of the log of each month's median ttr, over months
+ * 0..months-2 (the last month loses its long incidents to the corpus end). */
+static double ttr_slope(const char *dir, int start_month, int months)
+{
+	struct table inc;
+	double *v[64] = {0};
+	size_t nv[64] = {0};
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	int k = 0;
+
+	load(dir, "incidents.csv", &inc);
+	for (size_t r = 0; r < inc.nrows; r++) {
+		int64_t s = when(inc.rows[r][col(&inc, "started_at")]);
+		int64_t e = when(inc.rows[r][col(&inc, "resolved_at")]);
+		int m = pirx_month_of(s) - start_month;
+		if (e < 0)
+			continue;
+		v[m] = pirx_xreallocarray(v[m], nv[m] + 1, sizeof(double));
+		v[m][nv[m]++] = (double)(e - s) / 60.0;
+	}
+	for (int m = 0; m < months - 1; m++) {
+		double med;
+		/* Insertion sort: a hundred values a month. */
+		for (size_t i = 1; i < nv[m]; i++)
+			for (size_t j = i; j > 0 && v[m][j - 1] > v[m][j]; j--) {
+				double t = v[m][j];
+				v[m][j] = v[m][j - 1];
+				v[m][j - 1] = t;
+			}
+		assert_true(nv[m] > 20);
+		med = nv[m] % 2 ? v[m][nv[m] / 2] : 0.5 * (v[m][nv[m] / 2 - 1] + v[m][nv[m] / 2]);
+		sx += m;
+		sy += log(med);
+		sxx += (double)m * m;
+		sxy += m * log(med);
+		k++;
+	}
+	for (int m = 0; m < months; m++)
+		free(v[m]);
+	unload(&inc);
+	return (k * sxy - sx * sy) / (k * sxx - sx * sx);
+}
+
+static void test_trend(void **state)
+{
+	struct pirx_gen_opts o;
+	char *flat = tmpdir(), *down = tmpdir();
+	double s0, s6, want = log(0.94);
+	(void)state;
+
+	pirx_gen_opts_init(&o);
+	o.seed = 11;
+	o.months = 12;
+	o.incidents = 1200;
+	o.trend_noise = 0;
+	gen(flat, &o);
+	o.trend_pct = -6;
+	gen(down, &o);
+	s0 = ttr_slope(flat, o.start_month, o.months);
+	s6 = ttr_slope(down, o.start_month, o.months);
+	/* Same draws, only the medians move: the difference is nearly exact. */
+	assert_true(fabs((s6 - s0) - want) < 0.012);
+	/* And the fitted slope itself is close to log(0.94) = -0.062. */
+	assert_true(fabs(s6 - want) < 0.035);
+	assert_true(fabs(s0) < 0.035);
+	pirx_fs_rmtree(flat);
+	pirx_fs_rmtree(down);
+	free(flat);
+	free(down);
+}
+
+static void test_phrase_bank(void **state)
+{
+	struct pirx_gen_rng r;
+	char text[320];
+	int n = pirx_gen_mode_count();
+	(void)state;
+
+	assert_true(n >= 20);
+	pirx_gen_rng_seed(&r, 3);
+	for (int m = 0; m < n; m++) {
+		const char *c = pirx_gen_mode_category(m);
+		assert_true(strcmp(c, "technical") == 0 || strcmp(c, "process") == 0 ||
+			    strcmp(c, "communication") == 0 || strcmp(c, "external") == 0);
+		assert_true(pirx_gen_mode_weight(m) > 0);
+		for (int k = 0; k < 50; k++) {
+			int len = pirx_gen_factor_text(&r, m, "svc-a", "svc-b", text, (int)sizeof(text));
+			assert_true(len > 5 && (size_t)len == strlen(text));
+			assert_null(strchr(text, '{'));
+			assert_null(strchr(text, '}'));
+		}
+	}
+	/* A tiny buffer is respected. */
+	assert_true(pirx_gen_factor_text(&r, 0, "svc-a", "svc-b", text, 8) <= 7);
+	assert_true(strlen(text) <= 7);
+}
+
+static void test_bad_options(void **state)
+{
+	struct pirx_gen_opts o;
+	struct pirx_err err;
+	(void)state;
+
+	pirx_gen_opts_init(&o);
+	o.months = 0;
+	assert_int_equal(pirx_gen_write("/tmp/pirx-test-gen-never", &o, NULL, &err), PIRX_EUSAGE);
+	pirx_gen_opts_init(&o);
+	o.overloaded = 1000;
+	assert_int_equal(pirx_gen_write("/tmp/pirx-test-gen-never", &o, NULL, &err), PIRX_EUSAGE);
+	assert_false(pirx_fs_exists("/tmp/pirx-test-gen-never"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_valid_and_ordered),
+		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_phrase_bank),
+		cmocka_unit_test(test_bad_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
