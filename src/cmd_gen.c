@@ -112,7 +112,8 @@ int pirx_cmd_gen(int argc, char **argv)
 			o.sev_style = PIRX_GEN_SEV_MIXED;
 			break;
 		case 'h':
-			return pirx_cmd_usage("gen") == PIRX_EXIT_USAGE ? PIRX_EXIT_OK : PIRX_EXIT_OK;
+			pirx_cmd_usage("gen");
+			return PIRX_EXIT_OK;
 		default:
 			fprintf(stderr, "pirx: gen: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);

@@ -26,8 +26,8 @@ static const struct command commands[] = {
 	 "compute the monthly learning report: CSV files, charts, report.md/html"},
 	{"query", pirx_cmd_query, "pirx query NAME [--db FILE] [--param KEY=VALUE ...] | pirx query --list",
 	 "run a named query from queries/ and print CSV"},
-	{"gen", pirx_cmd_gen, "pirx gen --out DIR [--incidents N] [--seed N] [--months N] [--trend PCT]\n"
-	 "         [--overloaded N]",
+	{"gen", pirx_cmd_gen, "pirx gen --out DIR [--incidents N] [--seed N] [--months N] [--per-month N]\n"
+	 "         [--start YYYY-MM] [--trend PCT] [--no-trend-noise] [--overloaded N] [--mixed-severity]",
 	 "write a seeded synthetic corpus (demos, tests, benchmarks)"},
 	{"import", pirx_cmd_import, "pirx import KIND SOURCE --out CORPUS_DIR",
 	 "turn an incident tool's export into a corpus (pagerduty, incidentio, jira)"},
