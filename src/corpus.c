@@ -598,7 +598,7 @@ static void check_unique(struct loader *L, int j, const char *id, size_t n)
 		return;
 	}
 	problem(L, L->cell[j].line, L->fs->cols[j].name, 0,
-		"id '%s' repeats (first seen on line %ld)",
+		"'%s' repeats; ids must be unique (first seen on line %ld)",
 		pirx_corpus_quote(id, n, q, sizeof(q)), (long)e->line);
 }
 
@@ -638,10 +638,11 @@ static void bind_cells(struct loader *L)
 			break;
 		case K_PRIO:
 		case K_STATUS:
-			pirx_stmt_bind_text(st, j + 1, x->word, -1);
+			pirx_stmt_bind_text_static(st, j + 1, x->word, -1);
 			break;
 		default:
-			pirx_stmt_bind_text(st, j + 1, x->s, (long)x->n);
+			/* The cell lives in the reader's row until the step is done. */
+			pirx_stmt_bind_text_static(st, j + 1, x->s, (long)x->n);
 			break;
 		}
 	}
@@ -681,8 +682,8 @@ static void insert_services(struct loader *L)
 			r = rs ? rs + 1 : p;
 		}
 		if (n && !dup) {
-			pirx_stmt_bind_text(L->ins_service, 1, id->s, (long)id->n);
-			pirx_stmt_bind_text(L->ins_service, 2, s, (long)n);
+			pirx_stmt_bind_text_static(L->ins_service, 1, id->s, (long)id->n);
+			pirx_stmt_bind_text_static(L->ins_service, 2, s, (long)n);
 			step(L, L->ins_service);
 		}
 		if (!semi)
@@ -701,7 +702,7 @@ static void on_incident(struct loader *L)
 	if (id->n) {
 		e = idset_add(&L->incidents, id->s, id->n, &added);
 		if (!added)
-			problem(L, id->line, "id", 0, "id '%s' repeats (first seen on line %ld)",
+			problem(L, id->line, "id", 0, "'%s' repeats; ids must be unique (first seen on line %ld)",
 				pirx_corpus_quote(id->s, id->n, q, sizeof(q)), (long)e->line);
 		else {
 			e->line = (int32_t)id->line;

@@ -206,6 +206,10 @@ int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
 			char *nl = memchr(chunk + pos, '\n', got - pos);
 			size_t seg = nl ? (size_t)(nl - (chunk + pos)) + 1 : got - pos;
 
+			/* Between rows (libcsv's ROW_NOT_BEGUN, state 0) the next
+			 * field starts on this line: blank lines were skipped. */
+			if (p.pstate == 0 && r.nfields == 0)
+				r.next_field_line = r.cur_line;
 			if (csv_parse(&p, chunk + pos, seg, on_field, on_row, &r) != seg) {
 				rc = parse_error(&r, &p, err);
 				goto out;
@@ -222,7 +226,7 @@ int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
 		goto out;
 	}
 	if (!r.stop && csv_fini(&p, on_field, on_row, &r) != 0) {
-		rc = pirx_err_set(err, PIRX_EINPUT, name, r.row_line ? r.row_line : 1, NULL,
+		rc = pirx_err_set(err, PIRX_EINPUT, name, r.nfields ? r.row_line : r.next_field_line, NULL,
 				  "unterminated quoted field (the closing quote is missing)");
 		goto out;
 	}

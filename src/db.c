@@ -179,6 +179,11 @@ void pirx_stmt_bind_text(pirx_stmt *st, int idx, const char *s, long n)
 	sqlite3_bind_text(st->h, idx, s, (int)n, SQLITE_TRANSIENT);
 }
 
+void pirx_stmt_bind_text_static(pirx_stmt *st, int idx, const char *s, long n)
+{
+	sqlite3_bind_text(st->h, idx, s, (int)n, SQLITE_STATIC);
+}
+
 void pirx_stmt_bind_int64(pirx_stmt *st, int idx, int64_t v)
 {
 	sqlite3_bind_int64(st->h, idx, v);

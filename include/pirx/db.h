@@ -69,6 +69,9 @@ int pirx_db_prepare_sql(pirx_db *db, const char *sql, pirx_stmt **out,
 
 /* Binding, 1-based indexes as in SQLite. n < 0 means strlen(s). */
 void pirx_stmt_bind_text(pirx_stmt *st, int idx, const char *s, long n);
+/* Same without a copy, for bulk loads: s must stay valid and unchanged
+ * until the statement has been stepped and reset. */
+void pirx_stmt_bind_text_static(pirx_stmt *st, int idx, const char *s, long n);
 void pirx_stmt_bind_int64(pirx_stmt *st, int idx, int64_t v);
 void pirx_stmt_bind_double(pirx_stmt *st, int idx, double v);
 void pirx_stmt_bind_null(pirx_stmt *st, int idx);
