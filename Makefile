@@ -107,3 +107,28 @@ install: all
 
 clean:
 	rm -rf build
+
+# libFuzzer harnesses (clang), each run for FUZZ_SECONDS, seeded from
+# tests/fuzz/seeds and the csv-spectrum cases when ../shared/realdata exists.
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SRC     := $(filter-out src/cmd_%.c,$(LIB_SRC))
+FUZZ_TARGETS := time csv corpus
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(BUILD)/gen/gen_queries.c $(BUILD)/gen/gen_reports.c
+	@mkdir -p $(FUZZ_DIR)
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	    -fsanitize=fuzzer tests/fuzz/fuzz_$$t.c $(FUZZ_SRC) $(BUILD)/gen/gen_queries.c $(BUILD)/gen/gen_reports.c \
+	    -o $(FUZZ_DIR)/fuzz_$$t $(PKG_LIBS) || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_DIR)/corpus_$$t; \
+	  seeds="tests/fuzz/seeds/$$t"; \
+	  if [ $$t = csv ] && [ -d ../shared/realdata/csv-spectrum/csvs ]; then seeds="$$seeds ../shared/realdata/csv-spectrum/csvs"; fi; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=$(FUZZ_DIR)/crash_$$t- $(FUZZ_DIR)/corpus_$$t $$seeds 2>&1 | tail -n 3 || exit 1; \
+	done

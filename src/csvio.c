@@ -144,7 +144,9 @@ static void on_row(int c, void *data)
 	r->bad_field = -1;
 	r->bad_reason = NULL;
 	pirx_buf_reset(&r->arena);
-	r->next_field_line = r->cur_line + 1;
+	/* The next row starts on this line after a bare CR; after a line
+	 * feed, feed() moves it to the next line (see below). */
+	r->next_field_line = r->cur_line;
 }
 
 static int parse_error(struct reader *r, struct csv_parser *p, struct pirx_err *err)
@@ -215,8 +217,13 @@ int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
 				goto out;
 			}
 			pos += seg;
-			if (nl)
+			if (nl) {
 				r.cur_line++;
+				/* Between rows (libcsv's ROW_NOT_BEGUN state is 0), the
+				 * next row can only start on the next line. */
+				if (p.pstate == 0)
+					r.next_field_line = r.cur_line;
+			}
 		}
 		if (r.stop)
 			break;
