@@ -145,7 +145,7 @@ static void on_row(int c, void *data)
 	r->bad_reason = NULL;
 	pirx_buf_reset(&r->arena);
 	/* The next row starts on this line after a bare CR; after a line
-	 * feed, feed() moves it to the next line (see below). */
+	 * feed, the read loop moves it on before the next segment. */
 	r->next_field_line = r->cur_line;
 }
 
@@ -217,13 +217,8 @@ int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
 				goto out;
 			}
 			pos += seg;
-			if (nl) {
+			if (nl)
 				r.cur_line++;
-				/* Between rows (libcsv's ROW_NOT_BEGUN state is 0), the
-				 * next row can only start on the next line. */
-				if (p.pstate == 0)
-					r.next_field_line = r.cur_line;
-			}
 		}
 		if (r.stop)
 			break;
