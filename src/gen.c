@@ -523,9 +523,8 @@ static const char *const impacts[] = {
 	"missing data", "timeouts", "failed payments", "stale results"
 };
 static const char *const fixes[] = {
-	"rolling back", "restarting the pods", "failing over", "scaling out",
-	"disabling a feature flag", "reverting the config", "waiting for the vendor",
-	"freeing disk space", "renewing the certificate", "throttling a batch job"
+	"restarting the pods", "shifting traffic away", "scaling out", "rolling back",
+	"a manual workaround", "restarting the service"
 };
 static const char *const actions[] = {
 	"Add alerting on %s error rate", "Write a runbook for %s recovery",
@@ -561,15 +560,13 @@ static int pick_service(struct gen *g, const double *cum)
 	return pick_cum(&g->r, cum, NSERVICES);
 }
 
-static void gen_factors(struct gen *g, const char *inc_id, int svc, int svc2, int64_t started)
+/* Chooses the incident's failure modes (1-3, distinct; the first one a
+ * trigger, maybe the one lingering on the service). Returns how many. */
+static int choose_modes(struct gen *g, int svc, int64_t started, int *chosen)
 {
 	static const double nfac_cum[3] = {0.12, 0.38, 1.0};   /* 1, 2, 3: mean 2.5 */
 	int nmodes = pirx_gen_mode_count();
 	int n = 1 + pick_cum(&g->r, nfac_cum, 3);
-	int chosen[3];
-	char fid[64], text[320];
-	const char *svcname = services[svc].name;
-	int other = svc2 >= 0 ? svc2 : (svc + 1 + (int)pirx_gen_rng_below(&g->r, NSERVICES - 1)) % NSERVICES;
 
 	for (int k = 0; k < n; k++) {
 		int m;
@@ -595,6 +592,19 @@ static void gen_factors(struct gen *g, const char *inc_id, int svc, int svc2, in
 			g->linger_mode[svc] = m;
 			g->linger_until[svc] = started + (14 + (int64_t)pirx_gen_rng_below(&g->r, 28)) * 86400;
 		}
+	}
+	return n;
+}
+
+static void gen_factors(struct gen *g, const char *inc_id, int svc, int svc2,
+			const int *chosen, int n)
+{
+	char fid[64], text[320];
+	const char *svcname = services[svc].name;
+	int other = svc2 >= 0 ? svc2 : (svc + 1 + (int)pirx_gen_rng_below(&g->r, NSERVICES - 1)) % NSERVICES;
+
+	for (int k = 0; k < n; k++) {
+		int m = chosen[k];
 		snprintf(fid, sizeof(fid), "%s#%d", inc_id, k + 1);
 		pirx_gen_factor_text(&g->r, m, svcname, services[other].name, text, (int)sizeof(text));
 		o_text(&g->f[F_FAC], fid);
@@ -818,6 +828,8 @@ static void gen_incident(struct gen *g, long i, int64_t started, const double *s
 	int sev = 1 + pick_cum(&g->r, sev_cum, 5);
 	int svc = pick_service(g, svc_cum), svc2 = -1, team = services[svc].team;
 	struct times tt;
+	int chosen[3], nf;
+	const char *fix;
 
 	/* Durations in minutes: a fixed number of draws from rdur. */
 	double ttr = 120.0 * mult * exp(1.0 * pirx_gen_rng_normal(rd));
@@ -857,6 +869,11 @@ static void gen_incident(struct gen *g, long i, int64_t started, const double *s
 			svc2 = -1;
 	}
 
+	nf = choose_modes(g, svc, started, chosen);
+	fix = pirx_gen_mode_fix(chosen[0]);
+	if (!fix || pirx_gen_rng_uniform(&g->r) < 0.3)
+		fix = fixes[pirx_gen_rng_below(&g->r, (uint32_t)(sizeof(fixes) / sizeof(fixes[0])))];
+
 	snprintf(inc_id, sizeof(inc_id), "INC-%0*ld", g->id_width, i + 1);
 	o_text(o, inc_id);
 	subst(buf, sizeof(buf),
@@ -880,15 +897,14 @@ static void gen_incident(struct gen *g, long i, int64_t started, const double *s
 	o_time_opt(o, tt.review);
 	snprintf(buf, sizeof(buf), "Users saw %s on %s for about %ld minutes; mitigated by %s.",
 		 impacts[pirx_gen_rng_below(&g->r, (uint32_t)(sizeof(impacts) / sizeof(impacts[0])))],
-		 services[svc].name, (long)llround(ttm),
-		 fixes[pirx_gen_rng_below(&g->r, (uint32_t)(sizeof(fixes) / sizeof(fixes[0])))]);
+		 services[svc].name, (long)llround(ttm), fix);
 	o_text(o, buf);
 	o_end(o);
 	g->st.incidents++;
 	if (tt.resolved >= g->end)
 		g->st.open_incidents++;
 
-	gen_factors(g, inc_id, svc, svc2, started);
+	gen_factors(g, inc_id, svc, svc2, chosen, nf);
 	gen_responders(g, inc_id, team, sev, &tt);
 	if (tt.review >= 0)
 		gen_actions(g, inc_id, svc, team, sev, tt.review);

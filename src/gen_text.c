@@ -22,6 +22,7 @@ struct mode {
 	const char *name;
 	const char *category;
 	double weight;
+	const char *fix;     /* how such an incident is usually mitigated */
 	const char *const *tpl;
 };
 
@@ -373,30 +374,30 @@ static const char *const t_tests[] = {
 };
 
 static const struct mode modes[] = {
-	{"cert_expiry", "technical", 2.5, t_cert},
-	{"connection_pool_exhaustion", "technical", 6, t_pool},
-	{"disk_full", "technical", 4, t_disk},
-	{"memory_leak_oom", "technical", 6, t_oom},
-	{"bad_config_push", "technical", 11, t_config},
-	{"bad_deploy_regression", "technical", 14, t_deploy},
-	{"dns_failure", "technical", 3, t_dns},
-	{"third_party_outage", "external", 7, t_thirdparty},
-	{"rate_limit_quota", "external", 3, t_ratelimit},
-	{"network_partition", "technical", 2.5, t_network},
-	{"db_failover_replication_lag", "technical", 5, t_failover},
-	{"capacity_traffic_spike", "technical", 8, t_capacity},
-	{"cache_stampede", "technical", 2.5, t_stampede},
-	{"monitoring_gap", "process", 9, t_monitoring},
-	{"runbook_missing_outdated", "process", 5, t_runbook},
-	{"unclear_ownership_escalation", "process", 4, t_ownership},
-	{"customer_communication_gap", "communication", 4, t_custcomms},
-	{"batch_job_overload", "technical", 3, t_cron},
-	{"clock_skew", "technical", 1, t_clock},
-	{"feature_flag_misconfiguration", "technical", 3, t_flag},
-	{"dependency_upgrade", "technical", 3, t_depupgrade},
-	{"data_migration_error", "technical", 2, t_migration},
-	{"alert_fatigue", "process", 3, t_fatigue},
-	{"insufficient_testing", "process", 5, t_tests},
+	{"cert_expiry", "technical", 2.5, "renewing the certificate", t_cert},
+	{"connection_pool_exhaustion", "technical", 6, "raising the pool limit and restarting", t_pool},
+	{"disk_full", "technical", 4, "freeing disk space", t_disk},
+	{"memory_leak_oom", "technical", 6, "restarting the affected pods", t_oom},
+	{"bad_config_push", "technical", 11, "reverting the config change", t_config},
+	{"bad_deploy_regression", "technical", 14, "rolling back the release", t_deploy},
+	{"dns_failure", "technical", 3, "fixing the DNS records", t_dns},
+	{"third_party_outage", "external", 7, "waiting for the vendor to recover", t_thirdparty},
+	{"rate_limit_quota", "external", 3, "backing off and raising the quota", t_ratelimit},
+	{"network_partition", "technical", 2.5, "rerouting traffic", t_network},
+	{"db_failover_replication_lag", "technical", 5, "failing over the database by hand", t_failover},
+	{"capacity_traffic_spike", "technical", 8, "scaling out", t_capacity},
+	{"cache_stampede", "technical", 2.5, "warming the cache and shedding load", t_stampede},
+	{"monitoring_gap", "process", 9, NULL, t_monitoring},
+	{"runbook_missing_outdated", "process", 5, NULL, t_runbook},
+	{"unclear_ownership_escalation", "process", 4, NULL, t_ownership},
+	{"customer_communication_gap", "communication", 4, NULL, t_custcomms},
+	{"batch_job_overload", "technical", 3, "pausing the batch job", t_cron},
+	{"clock_skew", "technical", 1, "resyncing the clocks", t_clock},
+	{"feature_flag_misconfiguration", "technical", 3, "turning the feature flag off", t_flag},
+	{"dependency_upgrade", "technical", 3, "pinning the previous dependency version", t_depupgrade},
+	{"data_migration_error", "technical", 2, "stopping the migration and restoring data", t_migration},
+	{"alert_fatigue", "process", 3, NULL, t_fatigue},
+	{"insufficient_testing", "process", 5, NULL, t_tests},
 };
 
 #define NMODES ((int)(sizeof(modes) / sizeof(modes[0])))
@@ -452,6 +453,11 @@ const char *pirx_gen_mode_category(int m)
 double pirx_gen_mode_weight(int m)
 {
 	return m >= 0 && m < NMODES ? modes[m].weight : 0.0;
+}
+
+const char *pirx_gen_mode_fix(int m)
+{
+	return m >= 0 && m < NMODES ? modes[m].fix : NULL;
 }
 
 int pirx_gen_mode_is_trigger(int m)
@@ -601,7 +607,7 @@ int pirx_gen_factor_text(struct pirx_gen_rng *r, int m, const char *service,
 		out[0] = (char)(out[0] - 'A' + 'a');
 	else if (u > 0.75 && out[0] >= 'a' && out[0] <= 'z')
 		out[0] = (char)(out[0] - 'a' + 'A');
-	if (pirx_gen_rng_uniform(r) < 0.07 && len > 8) {
+	if (pirx_gen_rng_uniform(r) < 0.05 && len > 8) {
 		/* Swap two adjacent letters inside a word. */
 		int i = 1 + (int)pirx_gen_rng_below(r, (uint32_t)(len - 3));
 		for (int k = 0; k < len - 2; k++, i = (i + 1 < len - 1) ? i + 1 : 1) {

@@ -83,6 +83,9 @@ const char *pirx_gen_mode_name(int m);
 const char *pirx_gen_mode_category(int m);
 /* Relative frequency weight of mode m (> 0). */
 double pirx_gen_mode_weight(int m);
+/* How an incident this mode triggered is usually mitigated ("rolling back
+ * the release"); NULL for modes that do not trigger incidents. */
+const char *pirx_gen_mode_fix(int m);
 /* 1 when mode m can trigger an incident (technical or external). */
 int pirx_gen_mode_is_trigger(int m);
 
