@@ -261,7 +261,7 @@ char *pirx_corpus_quote(const char *s, size_t n, char *out, size_t cap)
 
 	if (cap == 0)
 		return out;
-	while (i < n && o + 8 < cap) {
+	while (i < n && o + 8 <= cap) {
 		unsigned char c = (unsigned char)s[i];
 		if (i >= limit) {
 			memcpy(out + o, "...", 3);
