@@ -283,6 +283,24 @@ static void test_valid_and_ordered(void **state)
 		assert_true(t >= begin && t < end);
 		assert_true(!*id || has_id(&inc, id));
 	}
+	/* The overloaded responder carries several times the median load. */
+	{
+		size_t counts[128] = {0}, sorted[128], top = 0;
+		assert_true(ros.nrows <= 128);
+		for (size_t r = 0; r < resp.nrows; r++)
+			for (size_t p = 0; p < ros.nrows; p++)
+				if (strcmp(resp.rows[r][col(&resp, "responder")], ros.rows[p][0]) == 0)
+					counts[p]++;
+		for (size_t p = 0; p < ros.nrows; p++) {
+			size_t j = p;
+			for (; j > 0 && sorted[j - 1] > counts[p]; j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = counts[p];
+			if (counts[p] > top)
+				top = counts[p];
+		}
+		assert_true(top >= 3 * sorted[ros.nrows / 2]);
+	}
 	unload(&inc);
 	unload(&fac);
 	unload(&gt);
@@ -365,6 +383,38 @@ static void test_trend(void **state)
 	free(down);
 }
 
+static void test_mixed_severity(void **state)
+{
+	static const char *const ok[] = {
+		"SEV1", "SEV2", "SEV3", "SEV4", "SEV5", "P1", "P2", "P3", "P4", "P5",
+		"1", "2", "3", "4", "5", "critical", "major", "high", "medium",
+		"moderate", "minor", "low", "info", "none"
+	};
+	struct pirx_gen_opts o;
+	struct table inc;
+	char *d = tmpdir();
+	int styles[4] = {0};
+	(void)state;
+
+	small_opts(&o, 5);
+	o.sev_style = PIRX_GEN_SEV_MIXED;
+	gen(d, &o);
+	load(d, "incidents.csv", &inc);
+	for (size_t r = 0; r < inc.nrows; r++) {
+		const char *s = inc.rows[r][col(&inc, "severity")];
+		size_t k = 0;
+		while (k < sizeof(ok) / sizeof(ok[0]) && strcmp(ok[k], s) != 0)
+			k++;
+		assert_true(k < sizeof(ok) / sizeof(ok[0]));
+		styles[k < 5 ? 0 : k < 10 ? 1 : k < 15 ? 2 : 3]++;
+	}
+	for (int k = 0; k < 4; k++)
+		assert_true(styles[k] > 30);
+	unload(&inc);
+	pirx_fs_rmtree(d);
+	free(d);
+}
+
 static void test_phrase_bank(void **state)
 {
 	struct pirx_gen_rng r;
@@ -412,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_valid_and_ordered),
 		cmocka_unit_test(test_trend),
+		cmocka_unit_test(test_mixed_severity),
 		cmocka_unit_test(test_phrase_bank),
 		cmocka_unit_test(test_bad_options),
 	};
