@@ -25,6 +25,7 @@ skipped=0
 only=${E2E_ONLY:-}
 for case in "$REPO"/tests/e2e/[0-9]*/; do
 	case=${case%/}
+	[ -d "$case" ] || continue
 	name=$(basename "$case")
 	[ -z "$only" ] || case "$name" in *$only*) ;; *) continue ;; esac
 	if [ -f "$case/needs" ] && grep -q realdata "$case/needs" && [ ! -d "$SHARED/realdata" ]; then
