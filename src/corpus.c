@@ -974,10 +974,12 @@ int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
 			break;
 	}
 	if (stats->problems && (!opts->skip_invalid || stats->fatal)) {
-		rc = pirx_err_set(err, PIRX_EINPUT, NULL, 0, NULL,
-				  "corpus is invalid: %ld problem%s in %ld row%s", stats->problems,
-				  stats->problems == 1 ? "" : "s", stats->bad_rows,
-				  stats->bad_rows == 1 ? "" : "s");
+		char rows[64] = "";
+		if (stats->bad_rows)
+			snprintf(rows, sizeof(rows), " in %ld row%s", stats->bad_rows,
+				 stats->bad_rows == 1 ? "" : "s");
+		rc = pirx_err_set(err, PIRX_EINPUT, NULL, 0, NULL, "corpus is invalid: %ld problem%s%s",
+				  stats->problems, stats->problems == 1 ? "" : "s", rows);
 		goto out;
 	}
 	if (opts->db) {
