@@ -83,7 +83,7 @@ int pirx_cmd_check(int argc, char **argv)
 	for (int f = 0; f < PIRX_CF_COUNT && used < sizeof(list); f++)
 		if (st.present[f])
 			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%ld %s",
-						 used ? ", " : "", st.loaded[f], pirx_corpus_file_noun(f));
+						 used ? ", " : "", st.loaded[f], pirx_corpus_file_noun(f, st.loaded[f]));
 	printf("pirx: corpus is valid: %s", list);
 	if (st.kept)
 		printf(" (%ld pair%s of times out of order will be kept, their durations left out)",

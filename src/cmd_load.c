@@ -70,7 +70,7 @@ static void counts(const struct pirx_corpus_stats *st, char *out, size_t n)
 		if (!st->present[f])
 			continue;
 		used += (size_t)snprintf(out + used, n - used, "%s%ld %s", used ? ", " : "",
-					 st->loaded[f], pirx_corpus_file_noun(f));
+					 st->loaded[f], pirx_corpus_file_noun(f, st->loaded[f]));
 	}
 }
 

@@ -188,7 +188,7 @@ enum { S_RESPONDER, S_TEAM, S_TIMEZONE };
 
 struct filespec {
 	const char *name;
-	const char *noun;
+	const char *noun;      /* plural, then the singular after a '|' */
 	const char *insert;
 	const struct col *cols;
 	int ncols;
@@ -196,12 +196,12 @@ struct filespec {
 
 #define SPEC(name, noun, insert, cols) {name, noun, insert, cols, (int)(sizeof(cols) / sizeof(cols[0]))}
 static const struct filespec files[PIRX_CF_COUNT] = {
-	SPEC("incidents.csv", "incidents", "insert_incident", incident_cols),
-	SPEC("factors.csv", "factors", "insert_factor", factor_cols),
-	SPEC("action_items.csv", "action items", "insert_action_item", action_cols),
-	SPEC("responders.csv", "responders", "insert_responder", responder_cols),
-	SPEC("pages.csv", "pages", "insert_page", page_cols),
-	SPEC("roster.csv", "roster entries", "insert_roster", roster_cols),
+	SPEC("incidents.csv", "incidents|incident", "insert_incident", incident_cols),
+	SPEC("factors.csv", "factors|factor", "insert_factor", factor_cols),
+	SPEC("action_items.csv", "action items|action item", "insert_action_item", action_cols),
+	SPEC("responders.csv", "responder rows|responder row", "insert_responder", responder_cols),
+	SPEC("pages.csv", "pages|page", "insert_page", page_cols),
+	SPEC("roster.csv", "roster entries|roster entry", "insert_roster", roster_cols),
 };
 
 const char *pirx_corpus_file_name(int file)
@@ -209,9 +209,20 @@ const char *pirx_corpus_file_name(int file)
 	return file >= 0 && file < PIRX_CF_COUNT ? files[file].name : "";
 }
 
-const char *pirx_corpus_file_noun(int file)
+const char *pirx_corpus_file_noun(int file, long count)
 {
-	return file >= 0 && file < PIRX_CF_COUNT ? files[file].noun : "";
+	static char nouns[PIRX_CF_COUNT][2][32];
+	const char *bar;
+
+	if (file < 0 || file >= PIRX_CF_COUNT)
+		return "";
+	if (!nouns[file][0][0]) {
+		bar = strchr(files[file].noun, '|');
+		snprintf(nouns[file][0], sizeof(nouns[file][0]), "%.*s",
+			 (int)(bar - files[file].noun), files[file].noun);
+		snprintf(nouns[file][1], sizeof(nouns[file][1]), "%s", bar + 1);
+	}
+	return nouns[file][count == 1];
 }
 
 /* ---- the loader ------------------------------------------------------- */

@@ -27,8 +27,9 @@ enum pirx_corpus_file {
 
 /* "incidents.csv" .. "roster.csv" (static text). */
 const char *pirx_corpus_file_name(int file);
-/* "incidents", "factors", "action items", "responders", "pages", "roster entries". */
-const char *pirx_corpus_file_noun(int file);
+/* What count rows of the file are: "incident"/"incidents", "factor"/"factors",
+ * "action item(s)", "responder row(s)", "page(s)", "roster entry"/"roster entries". */
+const char *pirx_corpus_file_noun(int file, long count);
 
 struct pirx_corpus_hooks {
 	void *ctx;
