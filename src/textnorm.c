@@ -1,0 +1,737 @@
+/*
+ * textnorm: normalization of contributing-factor texts, and the string
+ * table the clustering modules share. Owns the stop-word list, the table
+ * of operations abbreviations and synonyms, name removal, the corpus's
+ * spelling correction and the Snowball stemmer (libstemmer only here).
+ * What the tokens mean (failure modes, clusters) is left to taxonomy.c and
+ * clusters.c.
+ */
+#include "pirx/textnorm.h"
+
+#include <libstemmer.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pirx/mem.h"
+
+/* ---- string table ------------------------------------------------------ */
+
+struct pirx_strtab {
+	char **str;
+	size_t *len;
+	long count, cap;
+	long *slot;        /* open addressing: id + 1, 0 = empty */
+	size_t nslot;      /* power of two */
+};
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ull;
+	}
+	return h ^ (h >> 29);
+}
+
+pirx_strtab *pirx_strtab_new(void)
+{
+	pirx_strtab *t = pirx_xcalloc(1, sizeof(*t));
+
+	t->nslot = 64;
+	t->slot = pirx_xcalloc(t->nslot, sizeof(long));
+	return t;
+}
+
+void pirx_strtab_free(pirx_strtab *t)
+{
+	if (!t)
+		return;
+	for (long i = 0; i < t->count; i++)
+		free(t->str[i]);
+	free(t->str);
+	free(t->len);
+	free(t->slot);
+	free(t);
+}
+
+static void strtab_grow(pirx_strtab *t)
+{
+	size_t n = t->nslot * 2;
+	long *slot = pirx_xcalloc(n, sizeof(long));
+
+	for (long id = 0; id < t->count; id++) {
+		size_t h = (size_t)hash_bytes(t->str[id], t->len[id]) & (n - 1);
+		while (slot[h])
+			h = (h + 1) & (n - 1);
+		slot[h] = id + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = n;
+}
+
+long pirx_strtab_find(const pirx_strtab *t, const char *s, long n)
+{
+	size_t len = n < 0 ? strlen(s) : (size_t)n;
+	size_t h = (size_t)hash_bytes(s, len) & (t->nslot - 1);
+
+	while (t->slot[h]) {
+		long id = t->slot[h] - 1;
+		if (t->len[id] == len && memcmp(t->str[id], s, len) == 0)
+			return id;
+		h = (h + 1) & (t->nslot - 1);
+	}
+	return -1;
+}
+
+long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
+{
+	size_t len = n < 0 ? strlen(s) : (size_t)n;
+	long id = pirx_strtab_find(t, s, (long)len);
+	size_t h;
+
+	if (added)
+		*added = 0;
+	if (id >= 0)
+		return id;
+	if ((size_t)(t->count + 1) * 2 > t->nslot)
+		strtab_grow(t);
+	if (t->count == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->str = pirx_xreallocarray(t->str, (size_t)t->cap, sizeof(char *));
+		t->len = pirx_xreallocarray(t->len, (size_t)t->cap, sizeof(size_t));
+	}
+	id = t->count++;
+	t->str[id] = pirx_xstrndup(s, len);
+	t->len[id] = len;
+	h = (size_t)hash_bytes(s, len) & (t->nslot - 1);
+	while (t->slot[h])
+		h = (h + 1) & (t->nslot - 1);
+	t->slot[h] = id + 1;
+	if (added)
+		*added = 1;
+	return id;
+}
+
+const char *pirx_strtab_str(const pirx_strtab *t, long id)
+{
+	return t->str[id];
+}
+
+long pirx_strtab_count(const pirx_strtab *t)
+{
+	return t->count;
+}
+
+/* ---- tokens -------------------------------------------------------------- */
+
+void pirx_tokens_init(struct pirx_tokens *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void pirx_tokens_reset(struct pirx_tokens *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->stem[i]);
+		free(t->word[i]);
+	}
+	t->n = 0;
+}
+
+void pirx_tokens_release(struct pirx_tokens *t)
+{
+	pirx_tokens_reset(t);
+	free(t->stem);
+	free(t->word);
+	pirx_tokens_init(t);
+}
+
+static void tokens_push(struct pirx_tokens *t, const char *stem, const char *word)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->stem = pirx_xreallocarray(t->stem, t->cap, sizeof(char *));
+		t->word = pirx_xreallocarray(t->word, t->cap, sizeof(char *));
+	}
+	t->stem[t->n] = pirx_xstrdup(stem);
+	t->word[t->n] = pirx_xstrdup(word);
+	t->n++;
+}
+
+void pirx_tokens_join(const struct pirx_tokens *t, struct pirx_buf *buf)
+{
+	pirx_buf_reset(buf);
+	pirx_buf_puts(buf, "");
+	for (size_t i = 0; i < t->n; i++) {
+		if (i)
+			pirx_buf_puts(buf, " ");
+		pirx_buf_puts(buf, t->stem[i]);
+	}
+}
+
+/* ---- word lists ---------------------------------------------------------- */
+
+/*
+ * Stop words: English function words and the filler of post-incident
+ * writing ("caused", "issue", "resulted"). Negations are not here: they
+ * become "no" (see synonyms), because "no alert" and "alert" differ.
+ */
+static const char *const stop_words[] = {
+	"a", "about", "above", "across", "after", "again", "against", "all",
+	"along", "already", "also", "although", "am", "among", "an", "and",
+	"another", "any", "are", "around", "as", "at", "be", "became",
+	"because", "become", "becomes", "been", "before", "being", "below",
+	"between", "both", "but", "by", "can", "could", "did", "do", "does",
+	"doing", "down", "due", "during", "each", "either", "else", "even",
+	"ever", "every", "for", "from", "further", "had", "has", "have",
+	"having", "he", "her", "here", "hers", "him", "his", "how", "however",
+	"i", "if", "in", "into", "is", "it", "its", "itself", "just", "last",
+	"least", "less", "let", "like", "made", "make", "makes", "many", "may",
+	"me", "might", "more", "most", "much", "must", "my", "near", "nearly",
+	"next", "now", "of", "on", "one", "onto", "or", "other", "others",
+	"our", "ours", "per", "quite", "rather", "really", "same", "she",
+	"should", "since", "so", "some", "still", "such", "than", "that",
+	"the", "their", "theirs", "them", "then", "there", "these", "they",
+	"this", "those", "though", "through", "thus", "to", "too", "toward",
+	"towards", "under", "until", "up", "upon", "us", "very", "via", "was",
+	"we", "were", "what", "whatever", "when", "whenever", "where",
+	"whether", "which", "while", "who", "whom", "whose", "why", "will",
+	"with", "within", "would", "yet", "you", "your",
+	/* filler of post-incident writing */
+	"approximately", "around", "began", "begin", "caused", "causes",
+	"causing", "cause", "certain", "contributed", "contributing",
+	"customers", "determined", "eventually", "engineers", "factor",
+	"factors", "identified", "impact", "impacted", "impacting", "incident",
+	"incidents", "initially", "issue", "issues", "led", "leading",
+	"occurred", "part", "partial", "portion", "problem", "problems",
+	"prod", "production", "result", "resulted", "resulting", "results",
+	"root", "several", "service", "services", "subset", "system",
+	"systems", "time", "times", "which", "event", "outage", "outages",
+	"users", "user", "found", "got", "getting", "went", "became", "seen",
+	"saw", "observed", "noticed", "started", "starting", "causing",
+	"experienced", "experiencing", "instead", "multiple", "various",
+};
+
+/*
+ * Abbreviations and synonyms of operations writing, to the words the rest
+ * of the pipeline (and the taxonomy) expects. Expansions may hold several
+ * words. Negations collapse into "no".
+ */
+static const char *const synonyms[][2] = {
+	{"3p", "third party"}, {"3rd", "third"}, {"429", "rate limit"},
+	{"429s", "rate limit"}, {"absence", "no"}, {"absent", "no"},
+	{"ack", "acknowledge"}, {"acked", "acknowledged"}, {"alb", "load balancer"},
+	{"alert", "alert"}, {"alerting", "alert"}, {"alerts", "alert"},
+	{"auth", "authentication"}, {"authn", "authentication"},
+	{"authz", "authorization"}, {"aws", "cloud provider"},
+	{"azure", "cloud provider"}, {"gcp", "cloud provider"},
+	{"bumped", "upgraded"}, {"bump", "upgrade"}, {"cant", "no"},
+	{"cert", "certificate"}, {"certs", "certificate"}, {"cfg", "configuration"},
+	{"chrony", "clock"}, {"comms", "communication"}, {"conf", "configuration"},
+	{"config", "configuration"}, {"configmap", "configuration"},
+	{"configs", "configuration"}, {"conn", "connection"},
+	{"conns", "connection"}, {"couldnt", "no"}, {"cpu", "cpu"},
+	{"crashloop", "crash loop"}, {"crashloopbackoff", "crash loop"},
+	{"creds", "credential"}, {"cronjob", "cron"}, {"cronjobs", "cron"},
+	{"crontab", "cron"}, {"db", "database"}, {"dbs", "database"},
+	{"ddl", "schema"}, {"dep", "dependency"}, {"deps", "dependency"},
+	{"didnt", "no"}, {"doesnt", "no"}, {"dont", "no"}, {"elb", "load balancer"},
+	{"env", "environment"}, {"envoy", "proxy"}, {"expiry", "expired"},
+	{"expiration", "expired"}, {"fs", "filesystem"}, {"gc", "garbage collection"},
+	{"haproxy", "proxy"}, {"hw", "hardware"}, {"infra", "infrastructure"},
+	{"isnt", "no"}, {"k8s", "kubernetes"}, {"kube", "kubernetes"},
+	{"lack", "no"}, {"lacked", "no"}, {"lacking", "no"}, {"lb", "load balancer"},
+	{"lbs", "load balancer"}, {"lib", "library"}, {"libs", "library"},
+	{"mariadb", "database"}, {"mem", "memory"}, {"memcache", "cache"},
+	{"memcached", "cache"}, {"missing", "no"}, {"mysql", "database"},
+	{"never", "no"}, {"nginx", "proxy"}, {"nlb", "load balancer"},
+	{"none", "no"}, {"not", "no"}, {"ntp", "clock ntp"}, {"oom", "out memory"},
+	{"oomed", "out memory"}, {"oomkill", "out memory killed"},
+	{"oomkilled", "out memory killed"}, {"ooms", "out memory"},
+	{"passwd", "password"}, {"perf", "performance"}, {"pg", "database"},
+	{"pkt", "packet"}, {"pkts", "packet"}, {"postgres", "database"},
+	{"postgresql", "database"}, {"psu", "power supply"}, {"pwd", "password"},
+	{"rabbitmq", "queue"}, {"rds", "database"}, {"redis", "cache"},
+	{"repl", "replication"}, {"repo", "repository"}, {"rollout", "deploy"},
+	{"rollouts", "deploy"}, {"secrets", "secret"}, {"sop", "runbook"},
+	{"playbook", "runbook"}, {"playbooks", "runbook"}, {"sqs", "queue"},
+	{"kafka", "queue"}, {"ssl", "tls"}, {"statuspage", "status page"},
+	{"svc", "service"}, {"tz", "timezone"}, {"wasnt", "no"}, {"werent", "no"},
+	{"without", "no"}, {"wont", "no"}, {"x509", "certificate"},
+	{"oncall", "on call"}, {"pagerduty", "pager"}, {"mq", "queue"},
+	{"ttl", "ttl"}, {"ddos", "ddos traffic"}, {"rps", "requests"},
+	{"qps", "requests"}, {"hpa", "autoscaler"}, {"autoscaling", "autoscaler"},
+	{"ipv6", "ipv6"}, {"cdn", "cdn"}, {"ui", "frontend"},
+};
+
+/* ---- the normalizer ------------------------------------------------------ */
+
+struct name {
+	char **w;   /* raw words */
+	size_t n;
+	long next;  /* next name with the same first word, -1 at the end */
+};
+
+struct pirx_textnorm {
+	struct sb_stemmer *stemmer;
+	pirx_strtab *stops;
+	pirx_strtab *syn;        /* words of synonyms[] */
+	long *syn_idx;           /* syn id -> index into synonyms[] */
+	pirx_strtab *protect;
+	pirx_strtab *first;      /* first word of a name -> head in first_head */
+	long *first_head;
+	long nfirst_cap;
+	struct name *names;
+	long nnames, names_cap;
+	pirx_strtab *vocab;      /* learned words */
+	long *vcount;
+	long vcap;
+	char **correct;          /* by vocab id: the corrected word, or NULL */
+	long ncorrect;
+	struct pirx_tokens scratch;
+};
+
+pirx_textnorm *pirx_textnorm_new(void)
+{
+	pirx_textnorm *tn = pirx_xcalloc(1, sizeof(*tn));
+
+	tn->stemmer = sb_stemmer_new("english", NULL);
+	if (!tn->stemmer) {
+		/* libstemmer fails only when out of memory */
+		pirx_xmalloc(SIZE_MAX);
+	}
+	tn->stops = pirx_strtab_new();
+	for (size_t i = 0; i < sizeof(stop_words) / sizeof(stop_words[0]); i++)
+		pirx_strtab_intern(tn->stops, stop_words[i], -1, NULL);
+	tn->syn = pirx_strtab_new();
+	tn->syn_idx = pirx_xcalloc(sizeof(synonyms) / sizeof(synonyms[0]), sizeof(long));
+	for (size_t i = 0; i < sizeof(synonyms) / sizeof(synonyms[0]); i++)
+		tn->syn_idx[pirx_strtab_intern(tn->syn, synonyms[i][0], -1, NULL)] = (long)i;
+	tn->protect = pirx_strtab_new();
+	tn->first = pirx_strtab_new();
+	tn->vocab = pirx_strtab_new();
+	pirx_tokens_init(&tn->scratch);
+	return tn;
+}
+
+void pirx_textnorm_free(pirx_textnorm *tn)
+{
+	if (!tn)
+		return;
+	sb_stemmer_delete(tn->stemmer);
+	pirx_strtab_free(tn->stops);
+	pirx_strtab_free(tn->syn);
+	free(tn->syn_idx);
+	pirx_strtab_free(tn->protect);
+	pirx_strtab_free(tn->first);
+	free(tn->first_head);
+	for (long i = 0; i < tn->nnames; i++) {
+		for (size_t j = 0; j < tn->names[i].n; j++)
+			free(tn->names[i].w[j]);
+		free(tn->names[i].w);
+	}
+	free(tn->names);
+	pirx_strtab_free(tn->vocab);
+	free(tn->vcount);
+	for (long i = 0; i < tn->ncorrect; i++)
+		free(tn->correct[i]);
+	free(tn->correct);
+	pirx_tokens_release(&tn->scratch);
+	free(tn);
+}
+
+/* Index into synonyms[] of a word, or -1. The table is small and fixed. */
+static long syn_index(const pirx_textnorm *tn, const char *w, size_t n)
+{
+	long id = pirx_strtab_find(tn->syn, w, (long)n);
+
+	return id < 0 ? -1 : tn->syn_idx[id];
+}
+
+static int is_word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+/*
+ * Splits text into lower-case words, appended to words as offsets into the
+ * lowered copy *low (caller frees). U+2000..U+206F (dashes, curly quotes)
+ * separate words, except U+2019 which, like "'", is an apostrophe: "'s" at
+ * the end of a word is dropped, other apostrophes are removed ("didn't"
+ * -> "didnt").
+ */
+struct span {
+	size_t off, len;
+};
+
+static size_t split_words(const char *text, char **low, struct span **words, size_t *cap)
+{
+	size_t n = strlen(text), nw = 0, o = 0;
+	char *s = pirx_xmalloc(n + 1);
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)text[i];
+		size_t start;
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (!is_word_byte(c) || (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80)
+		    || (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x81)) {
+			if (c == 0xE2)
+				i += 3;
+			else
+				i++;
+			continue;
+		}
+		start = o;
+		while (i < n) {
+			c = (unsigned char)text[i];
+			if (c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			if (c == '\'' || (c == 0xE2 && i + 2 < n && (unsigned char)text[i + 1] == 0x80
+					  && (unsigned char)text[i + 2] == 0x99)) {
+				size_t k = i + (c == '\'' ? 1 : 3);
+				if (k < n && (text[k] == 's' || text[k] == 'S')
+				    && (k + 1 >= n || !is_word_byte((unsigned char)text[k + 1]))) {
+					i = k + 1;
+					break;
+				}
+				if (k < n && is_word_byte((unsigned char)(text[k] | 0x20))) {
+					i = k;
+					continue;
+				}
+				break;
+			}
+			if (c == 0xE2 && i + 2 < n && ((unsigned char)text[i + 1] == 0x80
+						     || (unsigned char)text[i + 1] == 0x81))
+				break;
+			if (!is_word_byte(c))
+				break;
+			s[o++] = (char)c;
+			i++;
+		}
+		if (o > start) {
+			if (nw == *cap) {
+				*cap = *cap ? *cap * 2 : 32;
+				*words = pirx_xreallocarray(*words, *cap, sizeof(**words));
+			}
+			(*words)[nw].off = start;
+			(*words)[nw].len = o - start;
+			nw++;
+		}
+	}
+	s[o] = '\0';
+	*low = s;
+	return nw;
+}
+
+static int is_protected_expansion(const pirx_textnorm *tn, const char *w, size_t n)
+{
+	long si = syn_index(tn, w, n);
+
+	if (pirx_strtab_find(tn->protect, w, (long)n) >= 0)
+		return 1;
+	if (si >= 0) {
+		const char *e = synonyms[si][1];
+		while (*e) {
+			size_t k = strcspn(e, " ");
+			if (pirx_strtab_find(tn->protect, e, (long)k) >= 0)
+				return 1;
+			e += k;
+			while (*e == ' ')
+				e++;
+		}
+	}
+	return 0;
+}
+
+void pirx_textnorm_protect(pirx_textnorm *tn, const char *word)
+{
+	pirx_strtab_intern(tn->protect, word, -1, NULL);
+}
+
+void pirx_textnorm_add_noise(pirx_textnorm *tn, const char *name)
+{
+	char *low = NULL;
+	struct span *w = NULL;
+	size_t cap = 0, n = split_words(name, &low, &w, &cap);
+	int meaningful = 0;
+	long first;
+	int added;
+	struct name *nm;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *s = low + w[i].off;
+		if (pirx_strtab_find(tn->stops, s, (long)w[i].len) < 0
+		    && !is_protected_expansion(tn, s, w[i].len))
+			meaningful = 1;
+	}
+	if (!n || !meaningful)
+		goto out;
+	/* Already known? */
+	first = pirx_strtab_find(tn->first, low + w[0].off, (long)w[0].len);
+	for (long k = first >= 0 ? tn->first_head[first] : -1; k >= 0; k = tn->names[k].next) {
+		int same = tn->names[k].n == n;
+		for (size_t i = 0; same && i < n; i++)
+			same = strlen(tn->names[k].w[i]) == w[i].len
+			       && memcmp(tn->names[k].w[i], low + w[i].off, w[i].len) == 0;
+		if (same)
+			goto out;
+	}
+	first = pirx_strtab_intern(tn->first, low + w[0].off, (long)w[0].len, &added);
+	if (added) {
+		if (first >= tn->nfirst_cap) {
+			tn->nfirst_cap = tn->nfirst_cap ? tn->nfirst_cap * 2 : 64;
+			tn->first_head = pirx_xreallocarray(tn->first_head, (size_t)tn->nfirst_cap, sizeof(long));
+		}
+		tn->first_head[first] = -1;
+	}
+	if (tn->nnames == tn->names_cap) {
+		tn->names_cap = tn->names_cap ? tn->names_cap * 2 : 32;
+		tn->names = pirx_xreallocarray(tn->names, (size_t)tn->names_cap, sizeof(*tn->names));
+	}
+	nm = &tn->names[tn->nnames];
+	nm->n = n;
+	nm->w = pirx_xcalloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		nm->w[i] = pirx_xstrndup(low + w[i].off, w[i].len);
+	/* Longest names first in each chain, so "payments api" wins over "payments". */
+	{
+		long *pp = &tn->first_head[first];
+		while (*pp >= 0 && tn->names[*pp].n >= n)
+			pp = &tn->names[*pp].next;
+		nm->next = *pp;
+		*pp = tn->nnames;
+	}
+	tn->nnames++;
+out:
+	free(low);
+	free(w);
+}
+
+/* Length of the name starting at word i, or 0. */
+static size_t name_at(const pirx_textnorm *tn, const char *low, const struct span *w,
+		      size_t nw, size_t i)
+{
+	long first = pirx_strtab_find(tn->first, low + w[i].off, (long)w[i].len);
+
+	if (first < 0)
+		return 0;
+	for (long k = tn->first_head[first]; k >= 0; k = tn->names[k].next) {
+		const struct name *nm = &tn->names[k];
+		int same = i + nm->n <= nw;
+		for (size_t j = 1; same && j < nm->n; j++)
+			same = strlen(nm->w[j]) == w[i + j].len
+			       && memcmp(nm->w[j], low + w[i + j].off, w[i + j].len) == 0;
+		if (same)
+			return nm->n;
+	}
+	return 0;
+}
+
+void pirx_textnorm_learn(pirx_textnorm *tn, const char *text, long weight)
+{
+	char *low = NULL;
+	struct span *w = NULL;
+	size_t cap = 0, n = split_words(text, &low, &w, &cap);
+
+	for (size_t i = 0; i < n; i++) {
+		int added;
+		long id = pirx_strtab_intern(tn->vocab, low + w[i].off, (long)w[i].len, &added);
+		if (id >= tn->vcap) {
+			long old = tn->vcap;
+			tn->vcap = tn->vcap ? tn->vcap * 2 : 1024;
+			tn->vcount = pirx_xreallocarray(tn->vcount, (size_t)tn->vcap, sizeof(long));
+			memset(tn->vcount + old, 0, (size_t)(tn->vcap - old) * sizeof(long));
+		}
+		tn->vcount[id] += weight;
+	}
+	free(low);
+	free(w);
+}
+
+/* 1 when a and b (lengths la, lb) are at edit distance exactly <= 1,
+ * counting a swap of neighbours as one edit. */
+static int within_one(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t i = 0;
+
+	if (la == lb) {
+		while (i < la && a[i] == b[i])
+			i++;
+		if (i == la)
+			return 1;
+		if (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i]
+		    && memcmp(a + i + 2, b + i + 2, la - i - 2) == 0)
+			return 1;
+		return memcmp(a + i + 1, b + i + 1, la - i - 1) == 0;
+	}
+	if (la + 1 == lb) {
+		const char *t = a; a = b; b = t;
+		size_t tl = la; la = lb; lb = tl;
+	}
+	if (la != lb + 1)
+		return 0;
+	while (i < lb && a[i] == b[i])
+		i++;
+	return memcmp(a + i + 1, b + i, lb - i) == 0;
+}
+
+static int only_letters(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return 0;
+	return 1;
+}
+
+void pirx_textnorm_freeze(pirx_textnorm *tn)
+{
+	long nv = pirx_strtab_count(tn->vocab), np = pirx_strtab_count(tn->protect);
+	/* Candidates: frequent learned words and protected words, by length. */
+	enum { MAXLEN = 32 };
+	long *bucket[MAXLEN + 2] = {0};
+	long nb[MAXLEN + 2] = {0}, capb[MAXLEN + 2] = {0};
+	const long PROTECTED = 1L << 40;
+
+	for (long i = 0; i < tn->ncorrect; i++)
+		free(tn->correct[i]);
+	free(tn->correct);
+	tn->ncorrect = nv;
+	tn->correct = pirx_xcalloc((size_t)(nv ? nv : 1), sizeof(char *));
+	/* ids >= nv stand for protected word id - nv */
+	for (long id = 0; id < nv + np; id++) {
+		const char *s = id < nv ? pirx_strtab_str(tn->vocab, id) : pirx_strtab_str(tn->protect, id - nv);
+		size_t len = strlen(s);
+		if (len < 4 || len > MAXLEN || !only_letters(s, len))
+			continue;
+		if (id < nv && tn->vcount[id] < 3)
+			continue;
+		if (nb[len] == capb[len]) {
+			capb[len] = capb[len] ? capb[len] * 2 : 64;
+			bucket[len] = pirx_xreallocarray(bucket[len], (size_t)capb[len], sizeof(long));
+		}
+		bucket[len][nb[len]++] = id;
+	}
+	for (long id = 0; id < nv; id++) {
+		const char *s = pirx_strtab_str(tn->vocab, id);
+		size_t len = strlen(s);
+		long best = -1, bestc = 0;
+		if (tn->vcount[id] > 2 || len < 5 || len > MAXLEN || !only_letters(s, len))
+			continue;
+		if (pirx_strtab_find(tn->protect, s, -1) >= 0 || pirx_strtab_find(tn->syn, s, -1) >= 0
+		    || pirx_strtab_find(tn->stops, s, -1) >= 0)
+			continue;
+		for (size_t l = len - 1; l <= len + 1 && l <= MAXLEN; l++) {
+			for (long k = 0; k < nb[l]; k++) {
+				long c = bucket[l][k];
+				const char *t = c < nv ? pirx_strtab_str(tn->vocab, c) : pirx_strtab_str(tn->protect, c - nv);
+				long cnt = c < nv ? tn->vcount[c] : PROTECTED;
+				if (c < nv && pirx_strtab_find(tn->protect, t, -1) >= 0)
+					cnt = PROTECTED;
+				if (cnt < 10 * tn->vcount[id] || !within_one(s, len, t, l))
+					continue;
+				if (cnt > bestc || (cnt == bestc && strcmp(t, best < nv ? pirx_strtab_str(tn->vocab, best)
+							: pirx_strtab_str(tn->protect, best - nv)) < 0)) {
+					best = c;
+					bestc = cnt;
+				}
+			}
+		}
+		if (best >= 0)
+			tn->correct[id] = pirx_xstrdup(best < nv ? pirx_strtab_str(tn->vocab, best)
+						       : pirx_strtab_str(tn->protect, best - nv));
+	}
+	for (int l = 0; l < MAXLEN + 2; l++)
+		free(bucket[l]);
+}
+
+void pirx_textnorm_stem(pirx_textnorm *tn, const char *word, char *buf, size_t n)
+{
+	const sb_symbol *r = sb_stemmer_stem(tn->stemmer, (const sb_symbol *)word, (int)strlen(word));
+	int len = sb_stemmer_length(tn->stemmer);
+
+	if (!n)
+		return;
+	if (!r) {
+		snprintf(buf, n, "%s", word);
+		return;
+	}
+	if ((size_t)len >= n)
+		len = (int)n - 1;
+	memcpy(buf, r, (size_t)len);
+	buf[len] = '\0';
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Pushes one (expanded) word: stop words, numbers and single letters go. */
+static void push_word(pirx_textnorm *tn, const char *w, size_t n, struct pirx_tokens *out)
+{
+	char word[128], stem[128];
+
+	if (n < 2 || n >= sizeof(word) || all_digits(w, n) || pirx_strtab_find(tn->stops, w, (long)n) >= 0)
+		return;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	pirx_textnorm_stem(tn, word, stem, sizeof(stem));
+	tokens_push(out, stem, word);
+}
+
+void pirx_textnorm_run(pirx_textnorm *tn, const char *text, int flags,
+		       struct pirx_tokens *out)
+{
+	char *low = NULL;
+	struct span *w = NULL;
+	size_t cap = 0, nw = split_words(text, &low, &w, &cap);
+
+	pirx_tokens_reset(out);
+	for (size_t i = 0; i < nw;) {
+		const char *s = low + w[i].off;
+		size_t len = w[i].len;
+		long si;
+
+		if (!(flags & PIRX_TN_NO_NOISE) && tn->nnames) {
+			size_t k = name_at(tn, low, w, nw, i);
+			if (k) {
+				i += k;
+				continue;
+			}
+		}
+		if (!(flags & PIRX_TN_NO_CORRECT) && tn->ncorrect) {
+			long id = pirx_strtab_find(tn->vocab, s, (long)len);
+			if (id >= 0 && id < tn->ncorrect && tn->correct[id]) {
+				s = tn->correct[id];
+				len = strlen(s);
+			}
+		}
+		si = syn_index(tn, s, len);
+		if (si >= 0) {
+			const char *e = synonyms[si][1];
+			while (*e) {
+				size_t k = strcspn(e, " ");
+				push_word(tn, e, k, out);
+				e += k;
+				while (*e == ' ')
+					e++;
+			}
+		} else {
+			push_word(tn, s, len, out);
+		}
+		i++;
+	}
+	free(low);
+	free(w);
+}
