@@ -554,6 +554,7 @@ static void sec_glance(struct render *r, struct doc *d, const struct table *inc,
 {
 	char a[256], b[64], c[64];
 	struct block *figs = NULL;
+	struct doc tables = {0};
 
 	if (inc->present && inc->nrows) {
 		long now = incidents_get(inc, r->month, "all");
@@ -592,7 +593,7 @@ static void sec_glance(struct render *r, struct doc *d, const struct table *inc,
 
 		if (nsev) {
 			const char *head[] = {"Severity", r->month_name, r->prev_name, "Monthly average"};
-			struct block *t = doc_table(d, "lrrr", head);
+			struct block *t = doc_table(&tables, "lrrr", head);
 			for (size_t i = 0; i < nsev; i++) {
 				long s = 0;
 				for (int m = r->month - months + 1; m <= r->month; m++)
@@ -626,7 +627,7 @@ static void sec_glance(struct render *r, struct doc *d, const struct table *inc,
 			if (!now.found && !prev.found && isnan(win))
 				continue;
 			if (!t)
-				t = doc_table(d, "lrrrrr", head);
+				t = doc_table(&tables, "lrrrrr", head);
 			block_push(t, metric_name(metrics[i]));
 			fmt_dur(now.med, a, sizeof(a));
 			block_push(t, now.found ? a : "no data");
@@ -696,6 +697,13 @@ static void sec_glance(struct render *r, struct doc *d, const struct table *inc,
 		snprintf(a, sizeof(a), "%zu overdue items in all", overdue->nrows);
 		block_push(figs, a);
 	}
+	/* The tables follow the sentences. */
+	for (size_t i = 0; i < tables.n; i++) {
+		doc_add(d, B_P);
+		free(d->b[d->n - 1]);
+		d->b[d->n - 1] = tables.b[i];
+	}
+	free(tables.b);
 	var_month_values(r);
 	add_chart(r, d, "incidents_by_severity", "chart.incidents_by_severity");
 }
