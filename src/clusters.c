@@ -1,11 +1,1317 @@
 /*
- * clusters: placeholder step of the report pipeline; writes nothing yet.
+ * clusters: contributing-factor clustering and the report step that writes
+ * factor_clusters.csv and factor_assignments.csv (then hands the incident
+ * and cluster tables to recurrence.c).
+ *
+ * Work is done on distinct texts, never on rows: raw texts are
+ * de-duplicated first, then normalized (textnorm.c) and de-duplicated
+ * again. Each distinct normalized text is matched against the taxonomy
+ * (taxonomy.c); the leftovers become sparse TF-IDF vectors (word unigrams
+ * and bigrams, one block; character trigrams of the stems, another; each
+ * block L2-normalized, weighted 0.8 and 0.6 so that the whole is a unit
+ * vector and cosine = 0.64 cos(words) + 0.36 cos(chars)). The most frequent
+ * PIRX_CLUSTERS_AGGLO_CAP leftovers are clustered by average linkage (the
+ * nearest-neighbour chain algorithm over a dense distance matrix, O(n^2)),
+ * cut where the average similarity falls below the threshold; the rest, in
+ * order of frequency, join the most similar cluster centroid when it is
+ * within the threshold or found a new cluster (leader clustering). No step
+ * is random: ties are broken by order, so the seed is not needed.
  */
+#include "pirx/clusters.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pirx/csvio.h"
+#include "pirx/db.h"
+#include "pirx/fsutil.h"
+#include "pirx/mem.h"
+#include "pirx/recurrence.h"
 #include "pirx/report.h"
+#include "pirx/taxonomy.h"
+#include "pirx/textnorm.h"
+
+void pirx_clusters_opts_init(struct pirx_clusters_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->threshold = PIRX_CLUSTERS_THRESHOLD;
+	o->agglo_cap = PIRX_CLUSTERS_AGGLO_CAP;
+}
+
+/* ---- partition scores ---------------------------------------------------- */
+
+struct pair {
+	long a, b;
+};
+
+static int cmp_pair(const void *x, const void *y)
+{
+	const struct pair *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	return 0;
+}
+
+static int cmp_long(const void *x, const void *y)
+{
+	long a = *(const long *)x, b = *(const long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Group sizes of labels x[0..n), via a sorted copy. Returns the count of
+ * groups; sizes go to out (capacity n). */
+static size_t group_sizes(const long *x, size_t n, double *out)
+{
+	long *s = pirx_xmalloc((n ? n : 1) * sizeof(long));
+	size_t g = 0;
+
+	memcpy(s, x, n * sizeof(long));
+	qsort(s, n, sizeof(long), cmp_long);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && s[j] == s[i])
+			j++;
+		out[g++] = (double)(j - i);
+		i = j;
+	}
+	free(s);
+	return g;
+}
+
+/* Cell sizes of the contingency table of a and b. */
+static size_t cell_sizes(const long *a, const long *b, size_t n, double *out)
+{
+	struct pair *p = pirx_xmalloc((n ? n : 1) * sizeof(*p));
+	size_t g = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		p[i].a = a[i];
+		p[i].b = b[i];
+	}
+	qsort(p, n, sizeof(*p), cmp_pair);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && p[j].a == p[i].a && p[j].b == p[i].b)
+			j++;
+		out[g++] = (double)(j - i);
+		i = j;
+	}
+	free(p);
+	return g;
+}
+
+static double choose2(double x)
+{
+	return x * (x - 1) / 2;
+}
+
+double pirx_clusters_ari(const long *a, const long *b, size_t n)
+{
+	double *ga = pirx_xmalloc((n ? n : 1) * sizeof(double));
+	double *gb = pirx_xmalloc((n ? n : 1) * sizeof(double));
+	double *gc = pirx_xmalloc((n ? n : 1) * sizeof(double));
+	size_t na = group_sizes(a, n, ga), nb = group_sizes(b, n, gb), nc = cell_sizes(a, b, n, gc);
+	double sa = 0, sb = 0, sc = 0, expect, maxi, ari;
+
+	for (size_t i = 0; i < na; i++)
+		sa += choose2(ga[i]);
+	for (size_t i = 0; i < nb; i++)
+		sb += choose2(gb[i]);
+	for (size_t i = 0; i < nc; i++)
+		sc += choose2(gc[i]);
+	free(ga);
+	free(gb);
+	free(gc);
+	if (n < 2)
+		return 1.0;
+	expect = sa * sb / choose2((double)n);
+	maxi = (sa + sb) / 2;
+	if (maxi == expect)
+		return 1.0;
+	ari = (sc - expect) / (maxi - expect);
+	return ari;
+}
+
+static double entropy(const double *g, size_t k, double n)
+{
+	double h = 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (g[i] > 0)
+			h -= g[i] / n * log(g[i] / n);
+	return h;
+}
+
+double pirx_clusters_nmi(const long *a, const long *b, size_t n)
+{
+	double *ga, *gb, *gc, ha, hb, hab, mi;
+	size_t na, nb, nc;
+
+	if (n == 0)
+		return 1.0;
+	ga = pirx_xmalloc(n * sizeof(double));
+	gb = pirx_xmalloc(n * sizeof(double));
+	gc = pirx_xmalloc(n * sizeof(double));
+	na = group_sizes(a, n, ga);
+	nb = group_sizes(b, n, gb);
+	nc = cell_sizes(a, b, n, gc);
+	ha = entropy(ga, na, (double)n);
+	hb = entropy(gb, nb, (double)n);
+	hab = entropy(gc, nc, (double)n);
+	free(ga);
+	free(gb);
+	free(gc);
+	if (ha + hb == 0)
+		return 1.0;
+	mi = ha + hb - hab;
+	return 2 * mi / (ha + hb);
+}
+
+/* ---- sparse vectors ------------------------------------------------------ */
+
+struct svec {
+	long *f;      /* feature ids, ascending */
+	float *v;
+	size_t n;
+};
+
+static double sdot(const struct svec *x, const struct svec *y)
+{
+	size_t i = 0, j = 0;
+	double s = 0;
+
+	while (i < x->n && j < y->n) {
+		if (x->f[i] == y->f[j])
+			s += (double)x->v[i++] * y->v[j++];
+		else if (x->f[i] < y->f[j])
+			i++;
+		else
+			j++;
+	}
+	return s;
+}
+
+struct fv {
+	long f;
+	float v;
+};
+
+static int cmp_fv(const void *x, const void *y)
+{
+	const struct fv *p = x, *q = y;
+
+	return p->f < q->f ? -1 : p->f > q->f;
+}
+
+/* ---- the clustering ------------------------------------------------------ */
+
+struct norm {
+	struct pirx_tokens tok;
+	long weight;       /* factor rows */
+	long first_text;   /* the first input text with this normalization */
+	long mode;         /* taxonomy mode, or -1 */
+	long group;        /* discovered group, or -1 */
+	struct svec vec;
+};
+
+struct builder {
+	const struct pirx_clusters_opts *o;
+	pirx_textnorm *tn;
+	pirx_taxonomy *tax;
+	pirx_strtab *keys;      /* normalized text -> norm id */
+	struct norm *norms;
+	long nnorms, cap;
+	pirx_strtab *feats;     /* feature strings; first byte is the block */
+	pirx_strtab *surface;   /* "stem\tword" pairs */
+	long *surface_count;
+	long nsurface_cap;
+	pirx_strtab *stems;     /* stems of surface, for labels */
+	long *best_surface;
+};
+
+static void feature_add(struct builder *B, struct fv **fv, size_t *n, size_t *cap,
+			const char *s, size_t len)
+{
+	long id = pirx_strtab_intern(B->feats, s, (long)len, NULL);
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*fv = pirx_xreallocarray(*fv, *cap, sizeof(**fv));
+	}
+	(*fv)[*n].f = id;
+	(*fv)[*n].v = 1;
+	(*n)++;
+}
+
+/* Raw term counts of one normalized text, as a sorted sparse vector. */
+static void features_of(struct builder *B, struct norm *nm)
+{
+	struct fv *fv = NULL;
+	size_t n = 0, cap = 0, out = 0;
+	char buf[300];
+
+	for (size_t i = 0; i < nm->tok.n; i++) {
+		const char *s = nm->tok.stem[i];
+		size_t len = strlen(s);
+		char pad[140];
+		int k = snprintf(buf, sizeof(buf), "w%s", s);
+		feature_add(B, &fv, &n, &cap, buf, (size_t)k);
+		if (i + 1 < nm->tok.n) {
+			k = snprintf(buf, sizeof(buf), "b%s %s", s, nm->tok.stem[i + 1]);
+			feature_add(B, &fv, &n, &cap, buf, (size_t)(k < (int)sizeof(buf) ? k : (int)sizeof(buf) - 1));
+		}
+		if (len + 2 >= sizeof(pad))
+			continue;
+		pad[0] = '^';
+		memcpy(pad + 1, s, len);
+		pad[len + 1] = '$';
+		for (size_t j = 0; j + 3 <= len + 2; j++) {
+			buf[0] = 'c';
+			memcpy(buf + 1, pad + j, 3);
+			feature_add(B, &fv, &n, &cap, buf, 4);
+		}
+	}
+	qsort(fv, n, sizeof(*fv), cmp_fv);
+	for (size_t i = 0; i < n; i++) {
+		if (out && fv[out - 1].f == fv[i].f)
+			fv[out - 1].v += 1;
+		else
+			fv[out++] = fv[i];
+	}
+	nm->vec.n = out;
+	nm->vec.f = pirx_xmalloc((out ? out : 1) * sizeof(long));
+	nm->vec.v = pirx_xmalloc((out ? out : 1) * sizeof(float));
+	for (size_t i = 0; i < out; i++) {
+		nm->vec.f[i] = fv[i].f;
+		nm->vec.v[i] = fv[i].v;
+	}
+	free(fv);
+}
+
+/* Turns counts into TF-IDF (sublinear tf, smoothed idf), block-normalized. */
+static void weigh(struct builder *B, long *left, long nleft)
+{
+	long nf = pirx_strtab_count(B->feats);
+	long *df = pirx_xcalloc((size_t)(nf ? nf : 1), sizeof(long));
+
+	for (long k = 0; k < nleft; k++) {
+		const struct svec *v = &B->norms[left[k]].vec;
+		for (size_t i = 0; i < v->n; i++)
+			df[v->f[i]]++;
+	}
+	for (long k = 0; k < nleft; k++) {
+		struct svec *v = &B->norms[left[k]].vec;
+		double nw = 0, nc = 0;
+		for (size_t i = 0; i < v->n; i++) {
+			double idf = log((1.0 + (double)nleft) / (1.0 + (double)df[v->f[i]])) + 1.0;
+			double x = (1.0 + log(v->v[i])) * idf;
+			v->v[i] = (float)x;
+			if (pirx_strtab_str(B->feats, v->f[i])[0] == 'c')
+				nc += x * x;
+			else
+				nw += x * x;
+		}
+		nw = nw > 0 ? 0.8 / sqrt(nw) : 0;
+		nc = nc > 0 ? 0.6 / sqrt(nc) : 0;
+		if (nw == 0)
+			nc = nc > 0 ? nc / 0.6 : 0;
+		if (nc == 0)
+			nw = nw > 0 ? nw / 0.8 : 0;
+		for (size_t i = 0; i < v->n; i++)
+			v->v[i] = (float)(v->v[i] * (pirx_strtab_str(B->feats, v->f[i])[0] == 'c' ? nc : nw));
+	}
+	free(df);
+}
+
+static long uf_find(long *p, long x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+/*
+ * Average-linkage agglomeration of items[0..m) (norm ids), cut at distance
+ * 1 - threshold, by the nearest-neighbour chain: sets group[] (0-based,
+ * numbered by first item) and returns the number of groups.
+ */
+static long agglomerate(struct builder *B, const long *items, long m, double threshold, long *group)
+{
+	float *d = pirx_xmalloc((size_t)m * (size_t)m * sizeof(float));
+	double *size = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(double));
+	char *active = pirx_xmalloc((size_t)(m ? m : 1));
+	long *chain = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(long));
+	long *parent = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(long));
+	long *num = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(long));
+	long nchain = 0, nactive = m, ngroups = 0;
+	const float h = (float)(1.0 - threshold);
+
+	for (long i = 0; i < m; i++) {
+		d[i * m + i] = 0;
+		for (long j = i + 1; j < m; j++) {
+			float x = (float)(1.0 - sdot(&B->norms[items[i]].vec, &B->norms[items[j]].vec));
+			d[i * m + j] = d[j * m + i] = x;
+		}
+		size[i] = 1;
+		active[i] = 1;
+		parent[i] = i;
+	}
+	while (nactive > 1) {
+		long x, y = -1, prev;
+		float best = 2;
+
+		if (nchain == 0) {
+			long i = 0;
+			while (!active[i])
+				i++;
+			chain[nchain++] = i;
+		}
+		x = chain[nchain - 1];
+		prev = nchain > 1 ? chain[nchain - 2] : -1;
+		for (long j = 0; j < m; j++) {
+			if (j == x || !active[j])
+				continue;
+			if (d[x * m + j] < best) {
+				best = d[x * m + j];
+				y = j;
+			}
+		}
+		if (prev >= 0 && d[x * m + prev] <= best) {
+			y = prev;
+			best = d[x * m + prev];
+		}
+		if (y < 0 || best > h) {
+			/* Nothing within the cut: x and the whole chain are final. */
+			for (long k = 0; k < nchain; k++) {
+				active[chain[k]] = 0;
+				nactive--;
+			}
+			nchain = 0;
+			continue;
+		}
+		if (y != prev) {
+			chain[nchain++] = y;
+			continue;
+		}
+		/* Merge x and y into the lower slot. */
+		nchain -= 2;
+		{
+			long a = x < y ? x : y, b = x < y ? y : x;
+			double na = size[a], nb = size[b];
+			for (long k = 0; k < m; k++) {
+				if (!active[k] || k == a || k == b)
+					continue;
+				float v = (float)((na * d[a * m + k] + nb * d[b * m + k]) / (na + nb));
+				d[a * m + k] = d[k * m + a] = v;
+			}
+			size[a] = na + nb;
+			active[b] = 0;
+			nactive--;
+			parent[uf_find(parent, b)] = uf_find(parent, a);
+		}
+	}
+	for (long i = 0; i < m; i++)
+		num[i] = -1;
+	for (long i = 0; i < m; i++) {
+		long r = uf_find(parent, i);
+		if (num[r] < 0)
+			num[r] = ngroups++;
+		group[i] = num[r];
+	}
+	free(d);
+	free(size);
+	free(active);
+	free(chain);
+	free(parent);
+	free(num);
+	return ngroups;
+}
+
+/* Centroid of some vectors: the normalized sum. */
+struct centroid {
+	struct svec v;
+};
+
+static void centroid_of(struct builder *B, const long *members, long n, float *acc, char *touched,
+			long *list, struct svec *out)
+{
+	long nl = 0;
+	double norm = 0;
+	struct fv *fv;
+
+	for (long k = 0; k < n; k++) {
+		const struct svec *v = &B->norms[members[k]].vec;
+		for (size_t i = 0; i < v->n; i++) {
+			if (!touched[v->f[i]]) {
+				touched[v->f[i]] = 1;
+				list[nl++] = v->f[i];
+			}
+			acc[v->f[i]] += v->v[i];
+		}
+	}
+	fv = pirx_xmalloc((size_t)(nl ? nl : 1) * sizeof(*fv));
+	for (long i = 0; i < nl; i++) {
+		fv[i].f = list[i];
+		fv[i].v = acc[list[i]];
+		norm += (double)fv[i].v * fv[i].v;
+		acc[list[i]] = 0;
+		touched[list[i]] = 0;
+	}
+	qsort(fv, (size_t)nl, sizeof(*fv), cmp_fv);
+	norm = norm > 0 ? 1 / sqrt(norm) : 0;
+	out->n = (size_t)nl;
+	out->f = pirx_xmalloc((size_t)(nl ? nl : 1) * sizeof(long));
+	out->v = pirx_xmalloc((size_t)(nl ? nl : 1) * sizeof(float));
+	for (long i = 0; i < nl; i++) {
+		out->f[i] = fv[i].f;
+		out->v[i] = (float)(fv[i].v * norm);
+	}
+	free(fv);
+}
+
+/* Order of leftovers: most rows first, then the normalized text. */
+static struct builder *sort_builder;
+
+static int cmp_left(const void *x, const void *y)
+{
+	const struct norm *a = &sort_builder->norms[*(const long *)x];
+	const struct norm *b = &sort_builder->norms[*(const long *)y];
+
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return strcmp(pirx_strtab_str(sort_builder->keys, *(const long *)x),
+		      pirx_strtab_str(sort_builder->keys, *(const long *)y));
+}
+
+/* Postings of the leader clustering: feature -> (group, value). */
+struct posting {
+	long group;
+	float v;
+	long next;
+};
+
+/*
+ * Clusters leftovers: returns the number of discovered groups and sets
+ * norms[].group.
+ */
+static long discover(struct builder *B, long *left, long nleft, struct pirx_clustering *out)
+{
+	long cap = B->o->agglo_cap > 0 ? B->o->agglo_cap : PIRX_CLUSTERS_AGGLO_CAP;
+	double thr = B->o->threshold > 0 ? B->o->threshold : PIRX_CLUSTERS_THRESHOLD;
+	long m = nleft < cap ? nleft : cap, ngroups;
+	long *group = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(long));
+	long nf, *head, *members, *list, npost = 0, postcap = 0, *gcount = NULL, *touched_groups;
+	float *acc;
+	double *score;
+	char *touched;
+	struct posting *post = NULL;
+	long gcap;
+
+	if (nleft == 0) {
+		free(group);
+		return 0;
+	}
+	for (long k = 0; k < nleft; k++)
+		features_of(B, &B->norms[left[k]]);
+	weigh(B, left, nleft);
+	sort_builder = B;
+	qsort(left, (size_t)nleft, sizeof(long), cmp_left);
+	ngroups = agglomerate(B, left, m, thr, group);
+	for (long k = 0; k < m; k++)
+		B->norms[left[k]].group = group[k];
+	out->agglomerated = m;
+	out->assigned = nleft - m;
+	if (m == nleft) {
+		free(group);
+		return ngroups;
+	}
+	/* Centroids of the agglomerated groups, as postings. */
+	nf = pirx_strtab_count(B->feats);
+	head = pirx_xmalloc((size_t)nf * sizeof(long));
+	for (long f = 0; f < nf; f++)
+		head[f] = -1;
+	acc = pirx_xcalloc((size_t)nf, sizeof(float));
+	touched = pirx_xcalloc((size_t)nf, 1);
+	list = pirx_xmalloc((size_t)nf * sizeof(long));
+	members = pirx_xmalloc((size_t)m * sizeof(long));
+	gcap = ngroups + (nleft - m) + 1;
+	score = pirx_xcalloc((size_t)gcap, sizeof(double));
+	touched_groups = pirx_xmalloc((size_t)gcap * sizeof(long));
+	(void)gcount;
+	for (long g = 0; g < ngroups; g++) {
+		long nm = 0;
+		struct svec c;
+		for (long k = 0; k < m; k++)
+			if (group[k] == g)
+				members[nm++] = left[k];
+		centroid_of(B, members, nm, acc, touched, list, &c);
+		for (size_t i = 0; i < c.n; i++) {
+			if (npost == postcap) {
+				postcap = postcap ? postcap * 2 : 4096;
+				post = pirx_xreallocarray(post, (size_t)postcap, sizeof(*post));
+			}
+			post[npost].group = g;
+			post[npost].v = c.v[i];
+			post[npost].next = head[c.f[i]];
+			head[c.f[i]] = npost++;
+		}
+		free(c.f);
+		free(c.v);
+	}
+	/* The rest: join the most similar group, or lead a new one. */
+	for (long k = m; k < nleft; k++) {
+		struct norm *nm = &B->norms[left[k]];
+		long nt = 0, best = -1;
+		double bs = 0;
+		for (size_t i = 0; i < nm->vec.n; i++) {
+			for (long p = head[nm->vec.f[i]]; p >= 0; p = post[p].next) {
+				long g = post[p].group;
+				if (score[g] == 0)
+					touched_groups[nt++] = g;
+				score[g] += (double)nm->vec.v[i] * post[p].v;
+			}
+		}
+		for (long i = 0; i < nt; i++) {
+			long g = touched_groups[i];
+			if (score[g] > bs || (score[g] == bs && g < best)) {
+				bs = score[g];
+				best = g;
+			}
+			score[g] = 0;
+		}
+		if (best >= 0 && bs >= thr) {
+			nm->group = best;
+			continue;
+		}
+		nm->group = ngroups++;
+		for (size_t i = 0; i < nm->vec.n; i++) {
+			if (npost == postcap) {
+				postcap = postcap ? postcap * 2 : 4096;
+				post = pirx_xreallocarray(post, (size_t)postcap, sizeof(*post));
+			}
+			post[npost].group = nm->group;
+			post[npost].v = nm->vec.v[i];
+			post[npost].next = head[nm->vec.f[i]];
+			head[nm->vec.f[i]] = npost++;
+		}
+	}
+	free(head);
+	free(acc);
+	free(touched);
+	free(list);
+	free(members);
+	free(score);
+	free(touched_groups);
+	free(post);
+	free(group);
+	return ngroups;
+}
+
+/* The most frequent surface word of every stem (ties: alphabetical), as
+ * B->best_surface[stem id in B->stems]. */
+static void pick_surfaces(struct builder *B)
+{
+	long n = pirx_strtab_count(B->surface);
+
+	B->stems = pirx_strtab_new();
+	B->best_surface = pirx_xmalloc((size_t)(n ? n : 1) * sizeof(long));
+	for (long i = 0; i < n; i++) {
+		const char *s = pirx_strtab_str(B->surface, i);
+		size_t sl = strcspn(s, "\t");
+		int added;
+		long st = pirx_strtab_intern(B->stems, s, (long)sl, &added);
+		long best = added ? -1 : B->best_surface[st];
+		if (best < 0 || B->surface_count[i] > B->surface_count[best]
+		    || (B->surface_count[i] == B->surface_count[best]
+			&& strcmp(s, pirx_strtab_str(B->surface, best)) < 0))
+			B->best_surface[st] = i;
+	}
+}
+
+static const char *surface_of(struct builder *B, const char *stem, struct pirx_buf *tmp)
+{
+	long st = pirx_strtab_find(B->stems, stem, -1);
+
+	(void)tmp;
+	return st < 0 ? stem : strchr(pirx_strtab_str(B->surface, B->best_surface[st]), '\t') + 1;
+}
+
+struct scored {
+	long f;
+	double w;
+};
+
+static int cmp_scored(const void *x, const void *y)
+{
+	const struct scored *a = x, *b = y;
+
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->f < b->f ? -1 : a->f > b->f;
+}
+
+/* A label from the 3 heaviest word features of a group's members. */
+static char *label_of(struct builder *B, const long *members, long n)
+{
+	struct pirx_buf lab, tmp;
+	struct scored *sc = NULL;
+	size_t nsc = 0, cap = 0;
+	char used[3][128];
+	int nused = 0, terms = 0;
+	char *res;
+
+	pirx_buf_init(&lab);
+	pirx_buf_init(&tmp);
+	for (long k = 0; k < n; k++) {
+		const struct norm *nm = &B->norms[members[k]];
+		for (size_t i = 0; i < nm->vec.n; i++) {
+			if (pirx_strtab_str(B->feats, nm->vec.f[i])[0] == 'c')
+				continue;
+			size_t j;
+			for (j = 0; j < nsc && sc[j].f != nm->vec.f[i]; j++)
+				;
+			if (j == nsc) {
+				if (nsc == cap) {
+					cap = cap ? cap * 2 : 32;
+					sc = pirx_xreallocarray(sc, cap, sizeof(*sc));
+				}
+				sc[nsc].f = nm->vec.f[i];
+				sc[nsc++].w = 0;
+			}
+			sc[j].w += (double)nm->vec.v[i] * (double)nm->weight;
+		}
+	}
+	qsort(sc, nsc, sizeof(*sc), cmp_scored);
+	for (size_t i = 0; i < nsc && terms < 3; i++) {
+		const char *f = pirx_strtab_str(B->feats, sc[i].f);
+		char a[128] = "", b[128] = "";
+		int clash = 0;
+		if (f[0] == 'w') {
+			snprintf(a, sizeof(a), "%s", f + 1);
+		} else {
+			const char *sp = strchr(f + 1, ' ');
+			if (!sp)
+				continue;
+			snprintf(a, sizeof(a), "%.*s", (int)(sp - f - 1), f + 1);
+			snprintf(b, sizeof(b), "%s", sp + 1);
+		}
+		for (int u = 0; u < nused; u++)
+			clash |= !strcmp(used[u], a) || (*b && !strcmp(used[u], b));
+		if (clash)
+			continue;
+		if (lab.len)
+			pirx_buf_puts(&lab, ", ");
+		pirx_buf_puts(&lab, surface_of(B, a, &tmp));
+		if (nused < 3)
+			snprintf(used[nused++], sizeof(used[0]), "%s", a);
+		if (*b) {
+			pirx_buf_puts(&lab, " ");
+			pirx_buf_puts(&lab, surface_of(B, b, &tmp));
+			if (nused < 3)
+				snprintf(used[nused++], sizeof(used[0]), "%s", b);
+		}
+		terms++;
+	}
+	res = pirx_xstrdup(lab.len ? pirx_buf_str(&lab) : "(no descriptive words)");
+	free(sc);
+	pirx_buf_release(&lab);
+	pirx_buf_release(&tmp);
+	return res;
+}
+
+void pirx_clusters_release(struct pirx_clustering *c)
+{
+	for (size_t i = 0; i < c->nclusters; i++) {
+		free(c->clusters[i].id);
+		free(c->clusters[i].label);
+		free(c->clusters[i].category);
+	}
+	free(c->clusters);
+	free(c->cluster);
+	memset(c, 0, sizeof(*c));
+}
+
+static const char *const *sort_texts;
+
+static int cmp_cluster(const void *x, const void *y)
+{
+	const struct pirx_cluster *a = x, *b = y;
+
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
+			const char *const *noise, size_t nnoise,
+			const struct pirx_clusters_opts *o, struct pirx_clustering *out,
+			struct pirx_err *err)
+{
+	struct builder B;
+	struct pirx_tokens tok;
+	struct pirx_buf key;
+	long *norm_of = NULL, *left = NULL, nleft = 0, ngroups = 0, nmodes = 0;
+	long *cl_of_mode = NULL, *cl_of_group = NULL, empty_cl = -1, *members = NULL;
+	long *old2new = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&B, 0, sizeof(B));
+	B.o = o;
+	pirx_tokens_init(&tok);
+	pirx_buf_init(&key);
+	B.tn = pirx_textnorm_new();
+	if (!o->no_taxonomy && (rc = pirx_taxonomy_load(o->taxonomy, B.tn, &B.tax, err)))
+		goto out;
+	for (size_t i = 0; i < nnoise; i++)
+		pirx_textnorm_add_noise(B.tn, noise[i]);
+	for (size_t i = 0; i < n; i++)
+		pirx_textnorm_learn(B.tn, texts[i], weights ? weights[i] : 1);
+	pirx_textnorm_freeze(B.tn);
+	B.keys = pirx_strtab_new();
+	B.feats = pirx_strtab_new();
+	B.surface = pirx_strtab_new();
+	norm_of = pirx_xmalloc((n ? n : 1) * sizeof(long));
+	for (size_t i = 0; i < n; i++) {
+		int added;
+		long id;
+		pirx_textnorm_run(B.tn, texts[i], 0, &tok);
+		pirx_tokens_join(&tok, &key);
+		id = pirx_strtab_intern(B.keys, key.data, (long)key.len, &added);
+		if (added) {
+			if (id == B.cap) {
+				B.cap = B.cap ? B.cap * 2 : 1024;
+				B.norms = pirx_xreallocarray(B.norms, (size_t)B.cap, sizeof(*B.norms));
+			}
+			memset(&B.norms[id], 0, sizeof(B.norms[id]));
+			B.norms[id].tok = tok;
+			pirx_tokens_init(&tok);
+			B.norms[id].first_text = (long)i;
+			B.norms[id].group = -1;
+			B.norms[id].mode = B.tax && B.norms[id].tok.n ? pirx_taxonomy_match(B.tax, &B.norms[id].tok, NULL) : -1;
+			B.nnorms = id + 1;
+		}
+		B.norms[id].weight += weights ? weights[i] : 1;
+		norm_of[i] = id;
+		/* Surface words, for labels. */
+		for (size_t k = 0; k < B.norms[id].tok.n; k++) {
+			struct pirx_buf sw;
+			long sid;
+			pirx_buf_init(&sw);
+			pirx_buf_printf(&sw, "%s\t%s", B.norms[id].tok.stem[k], B.norms[id].tok.word[k]);
+			sid = pirx_strtab_intern(B.surface, sw.data, (long)sw.len, NULL);
+			if (sid >= B.nsurface_cap) {
+				long old = B.nsurface_cap;
+				B.nsurface_cap = B.nsurface_cap ? B.nsurface_cap * 2 : 1024;
+				B.surface_count = pirx_xreallocarray(B.surface_count, (size_t)B.nsurface_cap, sizeof(long));
+				memset(B.surface_count + old, 0, (size_t)(B.nsurface_cap - old) * sizeof(long));
+			}
+			B.surface_count[sid] += weights ? weights[i] : 1;
+			pirx_buf_release(&sw);
+		}
+	}
+	out->distinct = B.nnorms;
+	left = pirx_xmalloc((size_t)(B.nnorms ? B.nnorms : 1) * sizeof(long));
+	for (long k = 0; k < B.nnorms; k++) {
+		if (B.norms[k].mode >= 0)
+			out->matched++;
+		else if (B.norms[k].tok.n)
+			left[nleft++] = k;
+	}
+	ngroups = discover(&B, left, nleft, out);
+
+	/* Clusters: used taxonomy modes, discovered groups, the empty bucket. */
+	nmodes = B.tax ? (long)pirx_taxonomy_count(B.tax) : 0;
+	cl_of_mode = pirx_xmalloc((size_t)(nmodes ? nmodes : 1) * sizeof(long));
+	cl_of_group = pirx_xmalloc((size_t)(ngroups ? ngroups : 1) * sizeof(long));
+	for (long i = 0; i < nmodes; i++)
+		cl_of_mode[i] = -1;
+	out->clusters = pirx_xcalloc((size_t)(nmodes + ngroups + 1), sizeof(struct pirx_cluster));
+	for (long k = 0; k < B.nnorms; k++) {
+		struct norm *nm = &B.norms[k];
+		if (nm->mode >= 0 && cl_of_mode[nm->mode] < 0) {
+			const struct pirx_taxonomy_mode *md = pirx_taxonomy_mode(B.tax, (size_t)nm->mode);
+			struct pirx_cluster *c = &out->clusters[out->nclusters];
+			c->id = pirx_xstrdup(md->id);
+			c->label = pirx_xstrdup(md->name);
+			c->category = pirx_xstrdup(md->category);
+			c->from_taxonomy = 1;
+			cl_of_mode[nm->mode] = (long)out->nclusters++;
+		}
+	}
+	{
+		/* Discovered groups, numbered by rows (then first text). */
+		struct pirx_cluster *tmp = pirx_xcalloc((size_t)(ngroups ? ngroups : 1), sizeof(*tmp));
+		long *gw = pirx_xcalloc((size_t)(ngroups ? ngroups : 1), sizeof(long));
+		long *order = pirx_xmalloc((size_t)(ngroups ? ngroups : 1) * sizeof(long));
+		members = pirx_xmalloc((size_t)(B.nnorms ? B.nnorms : 1) * sizeof(long));
+		for (long k = 0; k < B.nnorms; k++)
+			if (B.norms[k].group >= 0)
+				gw[B.norms[k].group] += B.norms[k].weight;
+		for (long g = 0; g < ngroups; g++)
+			order[g] = g;
+		/* insertion sort by weight desc, group asc (groups numbered in order of first seen) */
+		for (long i = 1; i < ngroups; i++) {
+			long v = order[i], j = i;
+			while (j > 0 && (gw[order[j - 1]] < gw[v] || (gw[order[j - 1]] == gw[v] && order[j - 1] > v))) {
+				order[j] = order[j - 1];
+				j--;
+			}
+			order[j] = v;
+		}
+		long *start = pirx_xcalloc((size_t)ngroups + 2, sizeof(long));
+		for (long k = 0; k < B.nnorms; k++)
+			if (B.norms[k].group >= 0)
+				start[B.norms[k].group + 2]++;
+		for (long g = 0; g < ngroups; g++)
+			start[g + 2] += start[g + 1];
+		for (long k = 0; k < B.nnorms; k++)
+			if (B.norms[k].group >= 0)
+				members[start[B.norms[k].group + 1]++] = k;
+		pick_surfaces(&B);
+		for (long r = 0; r < ngroups; r++) {
+			long g = order[r], nm = start[g + 1] - start[g];
+			char id[32];
+			struct pirx_cluster *c = &out->clusters[out->nclusters];
+			snprintf(id, sizeof(id), "auto-%03ld", r + 1);
+			c->id = pirx_xstrdup(id);
+			c->label = label_of(&B, members + start[g], nm);
+			c->category = pirx_xstrdup("");
+			cl_of_group[g] = (long)out->nclusters++;
+		}
+		free(start);
+		free(tmp);
+		free(gw);
+		free(order);
+	}
+	for (long k = 0; k < B.nnorms; k++) {
+		if (B.norms[k].mode < 0 && B.norms[k].group < 0 && empty_cl < 0) {
+			struct pirx_cluster *c = &out->clusters[out->nclusters];
+			c->id = pirx_xstrdup("auto-000");
+			c->label = pirx_xstrdup("(no descriptive words)");
+			c->category = pirx_xstrdup("");
+			empty_cl = (long)out->nclusters++;
+		}
+	}
+	out->ntexts = n;
+	out->cluster = pirx_xmalloc((n ? n : 1) * sizeof(long));
+	for (size_t i = 0; i < n; i++) {
+		const struct norm *nm = &B.norms[norm_of[i]];
+		long c = nm->mode >= 0 ? cl_of_mode[nm->mode] : nm->group >= 0 ? cl_of_group[nm->group] : empty_cl;
+		struct pirx_cluster *cl = &out->clusters[c];
+		long w = weights ? weights[i] : 1;
+		out->cluster[i] = c;
+		if (cl->texts == 0 || w > (weights ? weights[cl->example] : 1)
+		    || (w == (weights ? weights[cl->example] : 1)
+			&& (strlen(texts[i]) < strlen(texts[cl->example])
+			    || (strlen(texts[i]) == strlen(texts[cl->example]) && strcmp(texts[i], texts[cl->example]) < 0))))
+			cl->example = i;
+		cl->texts++;
+		cl->weight += w;
+	}
+	/* Final order: rows, descending, then id. */
+	{
+		size_t nc = out->nclusters;
+		long *idx = pirx_xmalloc((nc ? nc : 1) * sizeof(long));
+		struct pirx_cluster *sorted = pirx_xmalloc((nc ? nc : 1) * sizeof(*sorted));
+		old2new = pirx_xmalloc((nc ? nc : 1) * sizeof(long));
+		memcpy(sorted, out->clusters, nc * sizeof(*sorted));
+		for (size_t i = 0; i < nc; i++)
+			sorted[i].texts = (long)i;  /* remember the old index */
+		{
+			/* stable: sort a copy holding old index in .texts */
+			struct pirx_cluster *cp = pirx_xmalloc((nc ? nc : 1) * sizeof(*cp));
+			memcpy(cp, sorted, nc * sizeof(*cp));
+			for (size_t i = 0; i < nc; i++)
+				cp[i].weight = out->clusters[i].weight;
+			qsort(cp, nc, sizeof(*cp), cmp_cluster);
+			for (size_t i = 0; i < nc; i++) {
+				idx[i] = cp[i].texts;
+				old2new[cp[i].texts] = (long)i;
+			}
+			free(cp);
+		}
+		for (size_t i = 0; i < nc; i++)
+			sorted[i] = out->clusters[idx[i]];
+		free(out->clusters);
+		out->clusters = sorted;
+		for (size_t i = 0; i < n; i++)
+			out->cluster[i] = old2new[out->cluster[i]];
+		free(idx);
+	}
+	(void)sort_texts;
+out:
+	if (rc)
+		pirx_clusters_release(out);
+	for (long k = 0; k < B.nnorms; k++) {
+		pirx_tokens_release(&B.norms[k].tok);
+		free(B.norms[k].vec.f);
+		free(B.norms[k].vec.v);
+	}
+	free(B.norms);
+	pirx_strtab_free(B.keys);
+	pirx_strtab_free(B.feats);
+	pirx_strtab_free(B.surface);
+	free(B.surface_count);
+	pirx_strtab_free(B.stems);
+	free(B.best_surface);
+	pirx_taxonomy_free(B.tax);
+	pirx_textnorm_free(B.tn);
+	pirx_tokens_release(&tok);
+	pirx_buf_release(&key);
+	free(norm_of);
+	free(left);
+	free(cl_of_mode);
+	free(cl_of_group);
+	free(members);
+	free(old2new);
+	return rc;
+}
+
+/* ---- the report step ----------------------------------------------------- */
+
+/* Incidents, services and factor rows read for one report. */
+struct corpus {
+	pirx_strtab *incidents;    /* id -> index */
+	int64_t *started_at;
+	long ninc_cap;
+	pirx_strtab *services;
+	size_t *svc_start;         /* CSR by incident */
+	long *svc;
+	long nsvc, svc_cap;
+	char **fid;                /* factor rows */
+	long *finc;
+	long *ftext;               /* index into texts */
+	long nrows, rows_cap;
+	pirx_strtab *texts;        /* distinct raw texts */
+	long *tweight;
+	long tw_cap;
+	char **noise;
+	long nnoise, noise_cap;
+};
+
+static void corpus_release(struct corpus *c)
+{
+	pirx_strtab_free(c->incidents);
+	free(c->started_at);
+	pirx_strtab_free(c->services);
+	free(c->svc_start);
+	free(c->svc);
+	for (long i = 0; i < c->nrows; i++)
+		free(c->fid[i]);
+	free(c->fid);
+	free(c->finc);
+	free(c->ftext);
+	pirx_strtab_free(c->texts);
+	free(c->tweight);
+	for (long i = 0; i < c->nnoise; i++)
+		free(c->noise[i]);
+	free(c->noise);
+}
+
+static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, struct pirx_err *err)
+{
+	pirx_stmt *st = NULL;
+	int rc, step;
+	long ninc, *count = NULL;
+	long (*pairs)[2] = NULL;
+	long npairs = 0, pcap = 0;
+
+	c->incidents = pirx_strtab_new();
+	c->services = pirx_strtab_new();
+	c->texts = pirx_strtab_new();
+	if ((rc = pirx_db_prepare(ctx->db, "factors_incidents", &st, err)))
+		goto out;
+	pirx_stmt_bind_int64(st, 1, ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		long id = pirx_strtab_intern(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
+		if (id >= c->ninc_cap) {
+			c->ninc_cap = c->ninc_cap ? c->ninc_cap * 2 : 1024;
+			c->started_at = pirx_xreallocarray(c->started_at, (size_t)c->ninc_cap, sizeof(int64_t));
+		}
+		c->started_at[id] = pirx_stmt_int64(st, 1);
+	}
+	if ((rc = step < 0 ? step : 0))
+		goto out;
+	pirx_stmt_finalize(st);
+	st = NULL;
+	ninc = pirx_strtab_count(c->incidents);
+
+	if ((rc = pirx_db_prepare(ctx->db, "factors_services", &st, err)))
+		goto out;
+	pirx_stmt_bind_int64(st, 1, ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0));
+		if (inc < 0)
+			continue;
+		if (npairs == pcap) {
+			pcap = pcap ? pcap * 2 : 1024;
+			pairs = pirx_xreallocarray(pairs, (size_t)pcap, sizeof(*pairs));
+		}
+		pairs[npairs][0] = inc;
+		pairs[npairs][1] = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
+		npairs++;
+	}
+	if ((rc = step < 0 ? step : 0))
+		goto out;
+	pirx_stmt_finalize(st);
+	st = NULL;
+	c->svc_start = pirx_xcalloc((size_t)ninc + 1, sizeof(size_t));
+	c->svc = pirx_xmalloc((size_t)(npairs ? npairs : 1) * sizeof(long));
+	count = pirx_xcalloc((size_t)ninc + 1, sizeof(long));
+	for (long i = 0; i < npairs; i++)
+		c->svc_start[pairs[i][0] + 1]++;
+	for (long i = 0; i < ninc; i++)
+		c->svc_start[i + 1] += c->svc_start[i];
+	for (long i = 0; i < npairs; i++) {
+		long inc = pairs[i][0];
+		c->svc[c->svc_start[inc] + (size_t)count[inc]++] = pairs[i][1];
+	}
+	c->nsvc = npairs;
+
+	if ((rc = pirx_db_prepare(ctx->db, "factors_noise_names", &st, err)))
+		goto out;
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		if (c->nnoise == c->noise_cap) {
+			c->noise_cap = c->noise_cap ? c->noise_cap * 2 : 64;
+			c->noise = pirx_xreallocarray(c->noise, (size_t)c->noise_cap, sizeof(char *));
+		}
+		c->noise[c->nnoise++] = pirx_xstrdup(pirx_stmt_text(st, 0));
+	}
+	if ((rc = step < 0 ? step : 0))
+		goto out;
+	pirx_stmt_finalize(st);
+	st = NULL;
+
+	if ((rc = pirx_db_prepare(ctx->db, "factors_rows", &st, err)))
+		goto out;
+	pirx_stmt_bind_int64(st, 1, ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1));
+		long t;
+		if (inc < 0)
+			continue;
+		if (c->nrows == c->rows_cap) {
+			c->rows_cap = c->rows_cap ? c->rows_cap * 2 : 4096;
+			c->fid = pirx_xreallocarray(c->fid, (size_t)c->rows_cap, sizeof(char *));
+			c->finc = pirx_xreallocarray(c->finc, (size_t)c->rows_cap, sizeof(long));
+			c->ftext = pirx_xreallocarray(c->ftext, (size_t)c->rows_cap, sizeof(long));
+		}
+		t = pirx_strtab_intern(c->texts, pirx_stmt_text(st, 2), pirx_stmt_bytes(st, 2), NULL);
+		if (t >= c->tw_cap) {
+			long old = c->tw_cap;
+			c->tw_cap = c->tw_cap ? c->tw_cap * 2 : 4096;
+			c->tweight = pirx_xreallocarray(c->tweight, (size_t)c->tw_cap, sizeof(long));
+			memset(c->tweight + old, 0, (size_t)(c->tw_cap - old) * sizeof(long));
+		}
+		c->tweight[t]++;
+		c->fid[c->nrows] = pirx_xstrdup(pirx_stmt_text(st, 0));
+		c->finc[c->nrows] = inc;
+		c->ftext[c->nrows] = t;
+		c->nrows++;
+	}
+	rc = step < 0 ? step : 0;
+out:
+	pirx_stmt_finalize(st);
+	free(pairs);
+	free(count);
+	return rc;
+}
+
+static int cmp_hit(const void *x, const void *y)
+{
+	const struct pirx_recur_hit *a = x, *b = y;
+
+	if (a->cluster != b->cluster)
+		return a->cluster < b->cluster ? -1 : 1;
+	return a->incident < b->incident ? -1 : a->incident > b->incident;
+}
+
+/* Per cluster: factor rows, incidents, services, first and last seen. */
+struct cstat {
+	long factors, incidents, services;
+	int64_t first, last;
+};
+
+static int write_outputs(const struct pirx_report_ctx *ctx, const struct corpus *c,
+			 const struct pirx_clustering *cl, struct pirx_err *err)
+{
+	char *path = pirx_fs_join(ctx->dir, "factor_assignments.csv");
+	pirx_csvw *w = NULL;
+	struct pirx_recur_hit *hits = NULL;
+	struct cstat *cs = pirx_xcalloc(cl->nclusters ? cl->nclusters : 1, sizeof(*cs));
+	long nhits = 0, nsvc = pirx_strtab_count(c->services);
+	long *seen_svc = pirx_xmalloc((size_t)(nsvc ? nsvc : 1) * sizeof(long));
+	long *order = NULL;
+	const char **ids = NULL, **labels = NULL, **inc_ids = NULL, **svc_names = NULL;
+	long ninc = pirx_strtab_count(c->incidents);
+	struct pirx_recur_input in;
+	int rc;
+
+	if ((rc = pirx_csvw_open(path, &w, err)))
+		goto out;
+	pirx_csvw_header(w, "factor_id,incident_id,cluster_id");
+	hits = pirx_xmalloc((size_t)(c->nrows ? c->nrows : 1) * sizeof(*hits));
+	for (long r = 0; r < c->nrows; r++) {
+		long k = cl->cluster[c->ftext[r]];
+		pirx_csvw_text(w, c->fid[r]);
+		pirx_csvw_text(w, pirx_strtab_str(c->incidents, c->finc[r]));
+		pirx_csvw_text(w, cl->clusters[k].id);
+		pirx_csvw_end_row(w);
+		cs[k].factors++;
+		hits[nhits].incident = c->finc[r];
+		hits[nhits].cluster = k;
+		nhits++;
+	}
+	rc = pirx_csvw_close(w, err);
+	w = NULL;
+	if (rc)
+		goto out;
+	/* Distinct (cluster, incident) pairs. */
+	qsort(hits, (size_t)nhits, sizeof(*hits), cmp_hit);
+	{
+		long o = 0;
+		for (long i = 0; i < nhits; i++)
+			if (!o || hits[o - 1].cluster != hits[i].cluster || hits[o - 1].incident != hits[i].incident)
+				hits[o++] = hits[i];
+		nhits = o;
+	}
+	for (long i = 0; i < nsvc; i++)
+		seen_svc[i] = -1;
+	for (long i = 0; i < nhits; i++) {
+		struct cstat *s = &cs[hits[i].cluster];
+		long inc = hits[i].incident;
+		int64_t t = c->started_at[inc];
+		if (!s->incidents || t < s->first)
+			s->first = t;
+		if (!s->incidents || t > s->last)
+			s->last = t;
+		s->incidents++;
+		for (size_t k = c->svc_start[inc]; k < c->svc_start[inc + 1]; k++) {
+			if (seen_svc[c->svc[k]] != hits[i].cluster) {
+				seen_svc[c->svc[k]] = hits[i].cluster;
+				s->services++;
+			}
+		}
+	}
+	/* factor_clusters.csv: by incidents, then factors, then id. */
+	order = pirx_xmalloc((cl->nclusters ? cl->nclusters : 1) * sizeof(long));
+	for (size_t i = 0; i < cl->nclusters; i++) {
+		long v = (long)i, j = (long)i;
+		while (j > 0) {
+			const struct cstat *a = &cs[order[j - 1]], *b = &cs[v];
+			if (a->incidents > b->incidents || (a->incidents == b->incidents && (a->factors > b->factors
+			    || (a->factors == b->factors && strcmp(cl->clusters[order[j - 1]].id, cl->clusters[v].id) < 0))))
+				break;
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = v;
+	}
+	free(path);
+	path = pirx_fs_join(ctx->dir, "factor_clusters.csv");
+	if ((rc = pirx_csvw_open(path, &w, err)))
+		goto out;
+	pirx_csvw_header(w, "cluster_id,label,factors,incidents,services,first_seen,last_seen,example,category,source");
+	for (size_t i = 0; i < cl->nclusters; i++) {
+		const struct pirx_cluster *k = &cl->clusters[order[i]];
+		const struct cstat *s = &cs[order[i]];
+		if (!s->factors)
+			continue;
+		pirx_csvw_text(w, k->id);
+		pirx_csvw_text(w, k->label);
+		pirx_csvw_int(w, s->factors);
+		pirx_csvw_int(w, s->incidents);
+		pirx_csvw_int(w, s->services);
+		pirx_csvw_time(w, s->first);
+		pirx_csvw_time(w, s->last);
+		pirx_csvw_text(w, pirx_strtab_str(c->texts, (long)k->example));
+		pirx_csvw_text(w, k->category);
+		pirx_csvw_text(w, k->from_taxonomy ? "taxonomy" : "discovered");
+		pirx_csvw_end_row(w);
+	}
+	rc = pirx_csvw_close(w, err);
+	w = NULL;
+	if (rc)
+		goto out;
+
+	ids = pirx_xmalloc((cl->nclusters ? cl->nclusters : 1) * sizeof(char *));
+	labels = pirx_xmalloc((cl->nclusters ? cl->nclusters : 1) * sizeof(char *));
+	for (size_t i = 0; i < cl->nclusters; i++) {
+		ids[i] = cl->clusters[i].id;
+		labels[i] = cl->clusters[i].label;
+	}
+	inc_ids = pirx_xmalloc((size_t)(ninc ? ninc : 1) * sizeof(char *));
+	for (long i = 0; i < ninc; i++)
+		inc_ids[i] = pirx_strtab_str(c->incidents, i);
+	svc_names = pirx_xmalloc((size_t)(nsvc ? nsvc : 1) * sizeof(char *));
+	for (long i = 0; i < nsvc; i++)
+		svc_names[i] = pirx_strtab_str(c->services, i);
+	memset(&in, 0, sizeof(in));
+	in.nincidents = (size_t)ninc;
+	in.incident_id = inc_ids;
+	in.started_at = c->started_at;
+	in.svc_start = c->svc_start;
+	in.service = c->svc;
+	in.service_name = svc_names;
+	in.nclusters = cl->nclusters;
+	in.cluster_id = ids;
+	in.cluster_label = labels;
+	in.nhits = (size_t)nhits;
+	in.hits = hits;
+	rc = pirx_recurrence_write(ctx, &in, err);
+out:
+	if (w)
+		pirx_csvw_close(w, NULL);
+	free(path);
+	free(hits);
+	free(cs);
+	free(seen_svc);
+	free(order);
+	free(ids);
+	free(labels);
+	free(inc_ids);
+	free(svc_names);
+	return rc;
+}
 
 int pirx_clusters_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
-	(void)ctx;
-	(void)err;
-	return 0;
+	struct corpus c;
+	struct pirx_clustering cl;
+	struct pirx_clusters_opts o;
+	const char **texts = NULL;
+	long ntexts;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	memset(&cl, 0, sizeof(cl));
+	if ((rc = read_corpus(ctx, &c, err)))
+		goto out;
+	ntexts = pirx_strtab_count(c.texts);
+	texts = pirx_xmalloc((size_t)(ntexts ? ntexts : 1) * sizeof(char *));
+	for (long i = 0; i < ntexts; i++)
+		texts[i] = pirx_strtab_str(c.texts, i);
+	pirx_report_progress(ctx, "clustering %ld factors (%ld distinct texts)", c.nrows, ntexts);
+	pirx_clusters_opts_init(&o);
+	o.taxonomy = ctx->taxonomy;
+	if ((rc = pirx_clusters_build(texts, c.tweight, (size_t)ntexts, (const char *const *)c.noise,
+				      (size_t)c.nnoise, &o, &cl, err)))
+		goto out;
+	pirx_report_progress(ctx, "%ld distinct normalized texts: %ld matched the taxonomy, %ld agglomerated, %ld assigned",
+			     cl.distinct, cl.matched, cl.agglomerated, cl.assigned);
+	rc = write_outputs(ctx, &c, &cl, err);
+out:
+	pirx_clusters_release(&cl);
+	free(texts);
+	corpus_release(&c);
+	return rc;
 }

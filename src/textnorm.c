@@ -205,15 +205,15 @@ static const char *const stop_words[] = {
 	/* filler of post-incident writing */
 	"approximately", "around", "began", "begin", "caused", "causes",
 	"causing", "cause", "certain", "contributed", "contributing",
-	"customers", "determined", "eventually", "engineers", "factor",
+	"determined", "eventually", "engineers", "factor",
 	"factors", "identified", "impact", "impacted", "impacting", "incident",
 	"incidents", "initially", "issue", "issues", "led", "leading",
 	"occurred", "part", "partial", "portion", "problem", "problems",
 	"prod", "production", "result", "resulted", "resulting", "results",
 	"root", "several", "service", "services", "subset", "system",
-	"systems", "time", "times", "which", "event", "outage", "outages",
-	"users", "user", "found", "got", "getting", "went", "became", "seen",
-	"saw", "observed", "noticed", "started", "starting", "causing",
+	"systems", "time", "times", "which", "event",
+	"found", "got", "getting", "went", "became", "seen",
+	"saw", "observed", "started", "starting", "causing",
 	"experienced", "experiencing", "instead", "multiple", "various",
 };
 

@@ -54,6 +54,6 @@ const struct pirx_taxonomy_mode *pirx_taxonomy_mode(const pirx_taxonomy *t, size
  * The mode a normalized text signals: its index, or -1 when no mode
  * scores 2 or more. *score (may be NULL) receives the winning score.
  */
-long pirx_taxonomy_match(const pirx_taxonomy *t, const struct pirx_tokens *tok, double *score);
+long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double *score);
 
 #endif

@@ -1,0 +1,356 @@
+/*
+ * taxonomy: reads the failure-mode catalogue (reports/taxonomy.csv, or the
+ * user's --taxonomy FILE) with the project's CSV reader, normalizes its
+ * phrases exactly as factor texts are normalized, and scores a text
+ * against every mode. Owns the file format and the scoring rule; the
+ * clustering of texts no mode claims is left to clusters.c.
+ */
+#include "pirx/taxonomy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pirx/csvio.h"
+#include "pirx/embed.h"
+#include "pirx/mem.h"
+
+struct term {
+	long *stem;     /* ids in t->stems */
+	size_t n;
+	int weak;       /* a hint */
+};
+
+struct mode {
+	struct pirx_taxonomy_mode pub;
+	struct term *terms;
+	size_t nterms, cap;
+};
+
+struct pirx_taxonomy {
+	struct mode *modes;
+	size_t n, cap;
+	pirx_strtab *stems;
+	pirx_strtab *ids;
+	unsigned *mark;      /* by stem id: generation of the last text holding it */
+	unsigned gen;
+	long nmark;
+};
+
+/* Reader state. */
+struct load {
+	pirx_taxonomy *t;
+	pirx_textnorm *tn;
+	const char *file;
+	int col_id, col_name, col_cat, col_terms, col_hints;
+	struct pirx_err *err;
+	struct pirx_tokens tok;
+};
+
+static const char *const categories[] = {"technical", "process", "communication", "external"};
+
+void pirx_taxonomy_free(pirx_taxonomy *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		struct mode *m = &t->modes[i];
+		for (size_t j = 0; j < m->nterms; j++)
+			free(m->terms[j].stem);
+		free(m->terms);
+		free((char *)m->pub.id);
+		free((char *)m->pub.name);
+		free((char *)m->pub.category);
+	}
+	free(t->modes);
+	pirx_strtab_free(t->stems);
+	pirx_strtab_free(t->ids);
+	free(t->mark);
+	free(t);
+}
+
+size_t pirx_taxonomy_count(const pirx_taxonomy *t)
+{
+	return t->n;
+}
+
+const struct pirx_taxonomy_mode *pirx_taxonomy_mode(const pirx_taxonomy *t, size_t i)
+{
+	return &t->modes[i].pub;
+}
+
+/* Trimmed copy of a cell. */
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return pirx_xstrndup(s, n);
+}
+
+/* Marks every raw word of a phrase list protected (before normalizing). */
+static void protect_words(pirx_textnorm *tn, const char *s)
+{
+	char w[128];
+	size_t n = 0;
+
+	for (;; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80) {
+			if (n + 1 < sizeof(w))
+				w[n++] = (char)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+			continue;
+		}
+		if (n) {
+			w[n] = '\0';
+			pirx_textnorm_protect(tn, w);
+			n = 0;
+		}
+		if (!c)
+			break;
+	}
+}
+
+/* Adds the ';'-separated phrases of cell s to mode m. */
+static int add_terms(struct load *L, struct mode *m, const char *s, int weak, long line,
+		     const char *column)
+{
+	while (*s) {
+		size_t k = strcspn(s, ";");
+		char *phrase = trimmed(s, k);
+		if (*phrase) {
+			struct term *tm;
+			pirx_textnorm_run(L->tn, phrase, PIRX_TN_NO_NOISE | PIRX_TN_NO_CORRECT, &L->tok);
+			if (L->tok.n == 0) {
+				int rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, line, column,
+						      "phrase '%s' has only stop words or numbers: it can never match",
+						      phrase);
+				free(phrase);
+				return rc;
+			}
+			if (m->nterms == m->cap) {
+				m->cap = m->cap ? m->cap * 2 : 16;
+				m->terms = pirx_xreallocarray(m->terms, m->cap, sizeof(*m->terms));
+			}
+			tm = &m->terms[m->nterms++];
+			tm->weak = weak;
+			tm->n = 0;
+			tm->stem = pirx_xcalloc(L->tok.n, sizeof(long));
+			for (size_t i = 0; i < L->tok.n; i++) {
+				long id = pirx_strtab_intern(L->t->stems, L->tok.stem[i], -1, NULL);
+				int dup = 0;
+				for (size_t j = 0; j < tm->n; j++)
+					dup |= tm->stem[j] == id;
+				if (!dup)
+					tm->stem[tm->n++] = id;
+			}
+		}
+		free(phrase);
+		s += k;
+		if (*s == ';')
+			s++;
+	}
+	return 0;
+}
+
+static int on_row(void *arg, const struct pirx_csv_row *row)
+{
+	struct load *L = arg;
+	pirx_taxonomy *t = L->t;
+	struct mode *m;
+	char *id = NULL, *name = NULL, *cat = NULL, *terms = NULL, *hints = NULL;
+	int rc = 0, ok_cat = 0;
+
+	if (row->bad_field >= 0)
+		return pirx_err_set(L->err, PIRX_EINPUT, L->file, row->field_line[row->bad_field], NULL,
+				    "%s", row->bad_reason);
+	if (row->index == 0) {
+		for (size_t i = 0; i < row->nfields; i++) {
+			char *h = trimmed(row->field[i], row->len[i]);
+			if (!strcasecmp(h, "id"))
+				L->col_id = (int)i;
+			else if (!strcasecmp(h, "name"))
+				L->col_name = (int)i;
+			else if (!strcasecmp(h, "category"))
+				L->col_cat = (int)i;
+			else if (!strcasecmp(h, "terms"))
+				L->col_terms = (int)i;
+			else if (!strcasecmp(h, "hints"))
+				L->col_hints = (int)i;
+			free(h);
+		}
+		if (L->col_id < 0 || L->col_name < 0 || L->col_cat < 0 || L->col_terms < 0) {
+			const char *miss = L->col_id < 0 ? "id" : L->col_name < 0 ? "name"
+					   : L->col_cat < 0 ? "category" : "terms";
+			return pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, miss,
+					    "missing column '%s' (expected id,name,category,terms[,hints])", miss);
+		}
+		return 0;
+	}
+#define CELL(c) ((c) >= 0 && (size_t)(c) < row->nfields ? trimmed(row->field[c], row->len[c]) : pirx_xstrdup(""))
+	id = CELL(L->col_id);
+	name = CELL(L->col_name);
+	cat = CELL(L->col_cat);
+	terms = CELL(L->col_terms);
+	hints = CELL(L->col_hints);
+#undef CELL
+	if (!*id) {
+		rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "id", "empty id");
+		goto out;
+	}
+	for (const char *p = id; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')) {
+			rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "id",
+					  "id '%s' may hold only a-z, 0-9, '-' and '_'", id);
+			goto out;
+		}
+	}
+	if (!strncmp(id, "auto-", 5)) {
+		rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "id",
+				  "id '%s': ids starting with 'auto-' are kept for discovered clusters", id);
+		goto out;
+	}
+	{
+		int added;
+		pirx_strtab_intern(t->ids, id, -1, &added);
+		if (!added) {
+			rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "id",
+					  "id '%s' repeats an earlier mode", id);
+			goto out;
+		}
+	}
+	if (!*name) {
+		rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "name", "empty name");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(categories) / sizeof(categories[0]); i++)
+		if (!strcasecmp(cat, categories[i])) {
+			ok_cat = 1;
+			free(cat);
+			cat = pirx_xstrdup(categories[i]);
+		}
+	if (!ok_cat) {
+		rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "category",
+				  "category '%s' is not one of technical, process, communication, external", cat);
+		goto out;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->modes = pirx_xreallocarray(t->modes, t->cap, sizeof(*t->modes));
+	}
+	m = &t->modes[t->n++];
+	memset(m, 0, sizeof(*m));
+	m->pub.id = id;
+	m->pub.name = name;
+	m->pub.category = cat;
+	m->pub.line = row->line;
+	id = name = cat = NULL;
+	protect_words(L->tn, terms);
+	protect_words(L->tn, hints);
+	if ((rc = add_terms(L, m, terms, 0, row->line, "terms")))
+		goto out;
+	if ((rc = add_terms(L, m, hints, 1, row->line, "hints")))
+		goto out;
+	if (m->nterms == 0 || m->terms[0].weak) {
+		rc = pirx_err_set(L->err, PIRX_EINPUT, L->file, row->line, "terms",
+				  "mode '%s' has no terms", m->pub.id);
+		goto out;
+	}
+out:
+	free(id);
+	free(name);
+	free(cat);
+	free(terms);
+	free(hints);
+	return rc;
+}
+
+int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
+		       struct pirx_err *err)
+{
+	struct load L;
+	pirx_taxonomy *t = pirx_xcalloc(1, sizeof(*t));
+	int rc;
+
+	*out = NULL;
+	t->stems = pirx_strtab_new();
+	t->ids = pirx_strtab_new();
+	memset(&L, 0, sizeof(L));
+	L.t = t;
+	L.tn = tn;
+	L.err = err;
+	L.col_id = L.col_name = L.col_cat = L.col_terms = L.col_hints = -1;
+	pirx_tokens_init(&L.tok);
+	if (path) {
+		L.file = path;
+		rc = pirx_csv_read(path, on_row, &L, err);
+	} else {
+		const struct pirx_embed *e = pirx_embed_find(pirx_embedded_reports, "taxonomy");
+		FILE *fp;
+		L.file = "reports/taxonomy.csv";
+		if (!e || !(fp = fmemopen((void *)e->text, strlen(e->text), "r"))) {
+			rc = pirx_err_set(err, PIRX_EIO, L.file, 0, NULL, "the built-in taxonomy is missing");
+		} else {
+			rc = pirx_csv_read_stream(fp, L.file, on_row, &L, err);
+			fclose(fp);
+		}
+	}
+	if (rc == 0 && L.col_id < 0)
+		rc = pirx_err_set(err, PIRX_EINPUT, L.file, 1, NULL, "empty taxonomy: expected a header id,name,category,terms[,hints]");
+	if (rc == 0 && t->n == 0)
+		rc = pirx_err_set(err, PIRX_EINPUT, L.file, 2, NULL, "the taxonomy has no modes");
+	pirx_tokens_release(&L.tok);
+	if (rc) {
+		pirx_taxonomy_free(t);
+		return rc < 0 ? rc : PIRX_EINPUT;
+	}
+	t->nmark = pirx_strtab_count(t->stems);
+	t->mark = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(unsigned));
+	*out = t;
+	return 0;
+}
+
+long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double *score)
+{
+	long best = -1;
+	double best_score = 0;
+	size_t best_len = 0;
+
+	if (++t->gen == 0) {
+		memset(t->mark, 0, (size_t)t->nmark * sizeof(unsigned));
+		t->gen = 1;
+	}
+	for (size_t i = 0; i < tok->n; i++) {
+		long id = pirx_strtab_find(t->stems, tok->stem[i], -1);
+		if (id >= 0)
+			t->mark[id] = t->gen;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mode *m = &t->modes[i];
+		double s = 0;
+		size_t longest = 0;
+		for (size_t j = 0; j < m->nterms; j++) {
+			const struct term *tm = &m->terms[j];
+			size_t k = 0;
+			while (k < tm->n && t->mark[tm->stem[k]] == t->gen)
+				k++;
+			if (k < tm->n)
+				continue;
+			s += tm->weak ? 1.0 : 1.0 + (double)tm->n;
+			if (!tm->weak && tm->n > longest)
+				longest = tm->n;
+		}
+		if (s >= 2 && (s > best_score || (s == best_score && longest > best_len))) {
+			best = (long)i;
+			best_score = s;
+			best_len = longest;
+		}
+	}
+	if (score)
+		*score = best_score;
+	return best;
+}
