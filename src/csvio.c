@@ -191,6 +191,9 @@ int pirx_csv_read_stream(FILE *fp, const char *name, pirx_csv_row_fn fn,
 	}
 	csv_set_space_func(&p, is_space);
 	csv_set_realloc_func(&p, capped_realloc);
+	/* libcsv grows a field by one block at a time: 1 MiB blocks keep a
+	 * 16 MiB field to a few reallocations instead of 130,000. */
+	csv_set_blk_size(&p, 1024 * 1024);
 	csv_set_free_func(&p, free);
 
 	for (;;) {

@@ -20,7 +20,7 @@ static void test_severity(void **state)
 {
 	(void)state;
 	for (int i = 1; i <= 5; i++) {
-		char a[8], b[8], c[8];
+		char a[16], b[16], c[16];
 		snprintf(a, sizeof(a), "SEV%d", i);
 		snprintf(b, sizeof(b), "p%d", i);
 		snprintf(c, sizeof(c), "%d", i);
