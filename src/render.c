@@ -735,6 +735,8 @@ static void sec_trends(struct render *r, struct doc *d, const struct table *t)
 
 	if (!t->present || !t->nrows) {
 		say_none(r, d, "trends.none");
+		add_chart(r, d, "ttr_trend", "chart.ttr_trend");
+		add_chart(r, d, "ttd_trend", "chart.ttd_trend");
 		return;
 	}
 	for (size_t i = 0; i < t->nrows; i++) {
