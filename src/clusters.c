@@ -499,6 +499,86 @@ struct posting {
 };
 
 /*
+ * Propagation: the texts the taxonomy matched are this corpus's own
+ * examples of each mode. A leftover whose vector is close enough to the
+ * centroid of a mode's examples (cosine >= PIRX_CLUSTERS_PROPAGATE, and
+ * ahead of the runner-up) joins that mode. Compacts left[] to what is
+ * still unclaimed and returns its new length.
+ */
+static long propagate(struct builder *B, long nmodes, long *left, long nleft, long *claimed)
+{
+	long nf = pirx_strtab_count(B->feats), keep = 0;
+	float *cen, *acc;
+	char *touched;
+	long *list, *members, *start;
+	double *sc;
+
+	*claimed = 0;
+	if (nmodes == 0 || nleft == 0 || nf == 0)
+		return nleft;
+	cen = pirx_xcalloc((size_t)nf * (size_t)nmodes, sizeof(float));
+	acc = pirx_xcalloc((size_t)nf, sizeof(float));
+	touched = pirx_xcalloc((size_t)nf, 1);
+	list = pirx_xmalloc((size_t)nf * sizeof(long));
+	members = pirx_xmalloc((size_t)B->nnorms * sizeof(long));
+	start = pirx_xcalloc((size_t)nmodes + 2, sizeof(long));
+	sc = pirx_xmalloc((size_t)nmodes * sizeof(double));
+	for (long k = 0; k < B->nnorms; k++)
+		if (B->norms[k].mode >= 0)
+			start[B->norms[k].mode + 2]++;
+	for (long m = 0; m < nmodes; m++)
+		start[m + 2] += start[m + 1];
+	for (long k = 0; k < B->nnorms; k++)
+		if (B->norms[k].mode >= 0)
+			members[start[B->norms[k].mode + 1]++] = k;
+	for (long m = 0; m < nmodes; m++) {
+		struct svec c;
+		if (start[m + 1] == start[m])
+			continue;
+		centroid_of(B, members + start[m], start[m + 1] - start[m], acc, touched, list, &c);
+		for (size_t i = 0; i < c.n; i++)
+			cen[(size_t)c.f[i] * (size_t)nmodes + (size_t)m] = c.v[i];
+		free(c.f);
+		free(c.v);
+	}
+	for (long k = 0; k < nleft; k++) {
+		struct norm *nm = &B->norms[left[k]];
+		long best = -1;
+		double bs = 0, second = 0;
+		for (long m = 0; m < nmodes; m++)
+			sc[m] = 0;
+		for (size_t i = 0; i < nm->vec.n; i++) {
+			const float *row = cen + (size_t)nm->vec.f[i] * (size_t)nmodes;
+			for (long m = 0; m < nmodes; m++)
+				sc[m] += (double)nm->vec.v[i] * row[m];
+		}
+		for (long m = 0; m < nmodes; m++) {
+			if (sc[m] > bs) {
+				second = bs;
+				bs = sc[m];
+				best = m;
+			} else if (sc[m] > second) {
+				second = sc[m];
+			}
+		}
+		if (best >= 0 && bs >= PIRX_CLUSTERS_PROPAGATE && bs - second >= PIRX_CLUSTERS_MARGIN) {
+			nm->mode = best;
+			(*claimed)++;
+		} else {
+			left[keep++] = left[k];
+		}
+	}
+	free(cen);
+	free(acc);
+	free(touched);
+	free(list);
+	free(members);
+	free(start);
+	free(sc);
+	return keep;
+}
+
+/*
  * Clusters leftovers: returns the number of discovered groups and sets
  * norms[].group.
  */
@@ -519,9 +599,6 @@ static long discover(struct builder *B, long *left, long nleft, struct pirx_clus
 		free(group);
 		return 0;
 	}
-	for (long k = 0; k < nleft; k++)
-		features_of(B, &B->norms[left[k]]);
-	weigh(B, left, nleft);
 	sort_builder = B;
 	qsort(left, (size_t)nleft, sizeof(long), cmp_left);
 	ngroups = agglomerate(B, left, m, thr, group);
@@ -820,12 +897,25 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 	}
 	out->distinct = B.nnorms;
 	left = pirx_xmalloc((size_t)(B.nnorms ? B.nnorms : 1) * sizeof(long));
+	{
+		/* TF-IDF over every distinct text, matched or not. */
+		long nall = 0;
+		for (long k = 0; k < B.nnorms; k++) {
+			if (B.norms[k].tok.n) {
+				features_of(&B, &B.norms[k]);
+				left[nall++] = k;
+			}
+		}
+		weigh(&B, left, nall);
+	}
 	for (long k = 0; k < B.nnorms; k++) {
 		if (B.norms[k].mode >= 0)
 			out->matched++;
 		else if (B.norms[k].tok.n)
 			left[nleft++] = k;
 	}
+	if (B.tax)
+		nleft = propagate(&B, (long)pirx_taxonomy_count(B.tax), left, nleft, &out->propagated);
 	ngroups = discover(&B, left, nleft, out);
 
 	/* Clusters: used taxonomy modes, discovered groups, the empty bucket. */
@@ -1306,8 +1396,8 @@ int pirx_clusters_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	if ((rc = pirx_clusters_build(texts, c.tweight, (size_t)ntexts, (const char *const *)c.noise,
 				      (size_t)c.nnoise, &o, &cl, err)))
 		goto out;
-	pirx_report_progress(ctx, "%ld distinct normalized texts: %ld matched the taxonomy, %ld agglomerated, %ld assigned",
-			     cl.distinct, cl.matched, cl.agglomerated, cl.assigned);
+	pirx_report_progress(ctx, "%ld distinct normalized texts: %ld matched the taxonomy, %ld joined a mode by similarity, %ld agglomerated, %ld assigned",
+			     cl.distinct, cl.matched, cl.propagated, cl.agglomerated, cl.assigned);
 	rc = write_outputs(ctx, &c, &cl, err);
 out:
 	pirx_clusters_release(&cl);

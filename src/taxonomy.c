@@ -20,6 +20,7 @@ struct term {
 	long *stem;     /* ids in t->stems */
 	size_t n;
 	int weak;       /* a hint */
+	int negated;    /* holds "no": names a missing safeguard */
 };
 
 struct mode {
@@ -34,6 +35,7 @@ struct pirx_taxonomy {
 	pirx_strtab *stems;
 	pirx_strtab *ids;
 	unsigned *mark;      /* by stem id: generation of the last text holding it */
+	size_t *pos;         /* by stem id: first position in that text */
 	unsigned gen;
 	long nmark;
 };
@@ -67,6 +69,7 @@ void pirx_taxonomy_free(pirx_taxonomy *t)
 	pirx_strtab_free(t->stems);
 	pirx_strtab_free(t->ids);
 	free(t->mark);
+	free(t->pos);
 	free(t);
 }
 
@@ -138,6 +141,7 @@ static int add_terms(struct load *L, struct mode *m, const char *s, int weak, lo
 			}
 			tm = &m->terms[m->nterms++];
 			tm->weak = weak;
+			tm->negated = 0;
 			tm->n = 0;
 			tm->stem = pirx_xcalloc(L->tok.n, sizeof(long));
 			for (size_t i = 0; i < L->tok.n; i++) {
@@ -147,6 +151,8 @@ static int add_terms(struct load *L, struct mode *m, const char *s, int weak, lo
 					dup |= tm->stem[j] == id;
 				if (!dup)
 					tm->stem[tm->n++] = id;
+				if (!strcmp(L->tok.stem[i], "no"))
+					tm->negated = 1;
 			}
 		}
 		free(phrase);
@@ -310,6 +316,7 @@ int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
 	}
 	t->nmark = pirx_strtab_count(t->stems);
 	t->mark = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(unsigned));
+	t->pos = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
 	*out = t;
 	return 0;
 }
@@ -318,7 +325,10 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 {
 	long best = -1;
 	double best_score = 0;
-	size_t best_len = 0;
+	size_t best_len = 0, first = (size_t)-1;
+	long first_mode = -1;
+	double *sc = pirx_xcalloc(t->n ? t->n : 1, sizeof(double));
+	size_t *longest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
 
 	if (++t->gen == 0) {
 		memset(t->mark, 0, (size_t)t->nmark * sizeof(unsigned));
@@ -326,30 +336,46 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	}
 	for (size_t i = 0; i < tok->n; i++) {
 		long id = pirx_strtab_find(t->stems, tok->stem[i], -1);
-		if (id >= 0)
+		if (id >= 0 && t->mark[id] != t->gen) {
 			t->mark[id] = t->gen;
+			t->pos[id] = i;
+		}
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mode *m = &t->modes[i];
-		double s = 0;
-		size_t longest = 0;
 		for (size_t j = 0; j < m->nterms; j++) {
 			const struct term *tm = &m->terms[j];
-			size_t k = 0;
-			while (k < tm->n && t->mark[tm->stem[k]] == t->gen)
+			size_t k = 0, at = 0;
+			while (k < tm->n && t->mark[tm->stem[k]] == t->gen) {
+				if (t->pos[tm->stem[k]] > at)
+					at = t->pos[tm->stem[k]];
 				k++;
+			}
 			if (k < tm->n)
 				continue;
-			s += tm->weak ? 1.0 : 1.0 + (double)tm->n;
-			if (!tm->weak && tm->n > longest)
-				longest = tm->n;
-		}
-		if (s >= 2 && (s > best_score || (s == best_score && longest > best_len))) {
-			best = (long)i;
-			best_score = s;
-			best_len = longest;
+			sc[i] += tm->weak ? 1.0 : 1.0 + (double)tm->n + (tm->negated ? 2.0 : 0.0);
+			if (!tm->weak && tm->n > longest[i])
+				longest[i] = tm->n;
+			if (!tm->weak && at < first) {
+				first = at;
+				first_mode = (long)i;
+			}
 		}
 	}
+	/* The subject comes first: the mode whose term completes earliest in
+	 * the text is what the factor is about, the rest is circumstance. */
+	if (first_mode >= 0)
+		sc[first_mode] += 2.0;
+	for (size_t i = 0; i < t->n; i++) {
+		double s = sc[i];
+		if (s >= 2 && (s > best_score || (s == best_score && longest[i] > best_len))) {
+			best = (long)i;
+			best_score = s;
+			best_len = longest[i];
+		}
+	}
+	free(sc);
+	free(longest);
 	if (score)
 		*score = best_score;
 	return best;

@@ -472,7 +472,10 @@ void pirx_textnorm_add_noise(pirx_textnorm *tn, const char *name)
 		    && !is_protected_expansion(tn, s, w[i].len))
 			meaningful = 1;
 	}
-	if (!n || !meaningful)
+	/* A single word that means something to the taxonomy stays; a
+	 * sequence of several words ("k8s-ingress") is a name wherever it
+	 * appears. */
+	if (!n || (n == 1 && !meaningful))
 		goto out;
 	/* Already known? */
 	first = pirx_strtab_find(tn->first, low + w[0].off, (long)w[0].len);
@@ -635,7 +638,7 @@ void pirx_textnorm_freeze(pirx_textnorm *tn)
 				long cnt = c < nv ? tn->vcount[c] : PROTECTED;
 				if (c < nv && pirx_strtab_find(tn->protect, t, -1) >= 0)
 					cnt = PROTECTED;
-				if (cnt < 10 * tn->vcount[id] || !within_one(s, len, t, l))
+				if (cnt < 3 * tn->vcount[id] || !within_one(s, len, t, l))
 					continue;
 				if (cnt > bestc || (cnt == bestc && strcmp(t, best < nv ? pirx_strtab_str(tn->vocab, best)
 							: pirx_strtab_str(tn->protect, best - nv)) < 0)) {

@@ -20,6 +20,11 @@
 
 /* Default cosine similarity at which discovered clusters stop merging. */
 #define PIRX_CLUSTERS_THRESHOLD 0.35
+/* A leftover joins a taxonomy mode when its cosine to the centroid of the
+ * texts the mode matched is at least this, and this far ahead of the
+ * next mode. */
+#define PIRX_CLUSTERS_PROPAGATE 0.30
+#define PIRX_CLUSTERS_MARGIN 0.05
 /* At most this many distinct leftover texts are agglomerated (O(n^2)
  * memory and time); the rest join the nearest cluster or found new ones. */
 #define PIRX_CLUSTERS_AGGLO_CAP 3000
@@ -52,6 +57,7 @@ struct pirx_clustering {
 	/* What happened, for progress lines and docs. */
 	long distinct;              /* distinct normalized texts */
 	long matched;               /* of them, claimed by the taxonomy */
+	long propagated;            /* joined a mode by similarity to its matches */
 	long agglomerated;          /* leftovers clustered by agglomeration */
 	long assigned;              /* leftovers assigned beyond the cap */
 };

@@ -11,9 +11,11 @@
  *   hints     optional: weaker words or phrases, separated by ';'
  * A phrase matches a text when every one of its words occurs in the text
  * (after the same normalization as the text: stems, synonyms, stop words
- * removed), in any order. Scores: a term of k words scores 1 + k, a hint
- * 1; the mode with the highest score of at least 2 wins (ties: the longer
- * matched phrase, then file order).
+ * removed), in any order. Scores: a term of k words scores 1 + k, plus 2
+ * when it is negated ("no runbook", "without alert": the factor is about
+ * a missing safeguard, whatever else it mentions); a hint scores 1. The
+ * mode with the highest score of at least 2 wins (ties: the longer matched
+ * phrase, then file order).
  */
 #ifndef PIRX_TAXONOMY_H
 #define PIRX_TAXONOMY_H

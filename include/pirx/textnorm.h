@@ -41,8 +41,8 @@ void pirx_textnorm_free(pirx_textnorm *tn);
 
 /*
  * Adds a name (a service or team, "payments-api") whose word sequence is
- * removed from texts. Names made only of protected words (see
- * pirx_textnorm_protect) or of stop words are ignored, so that a service
+ * removed from texts. A one-word name that is a protected word (see
+ * pirx_textnorm_protect) or a stop word is ignored, so that a service
  * called "dns" does not erase the word from every factor.
  */
 void pirx_textnorm_add_noise(pirx_textnorm *tn, const char *name);
@@ -59,7 +59,7 @@ void pirx_textnorm_learn(pirx_textnorm *tn, const char *text, long weight);
 
 /*
  * Builds the correction table from the counts: a word of 5 letters or more
- * seen at most 2 times and less than a tenth as often as a word at edit
+ * seen at most 2 times and less than a third as often as a word at edit
  * distance 1 (insertion, deletion, substitution or swap of neighbours) is
  * read as that word; protected words count as frequent. Without it no
  * word is corrected.
