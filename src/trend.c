@@ -83,9 +83,11 @@ void pirx_trend_series(const int64_t *started_at, const double *minutes, size_t 
 		}
 		{
 			char *seen = pirx_xcalloc((size_t)(hi - lo + 1), 1);
-			for (size_t i = 0; i < n; i++)
-				if (!seen[g[i] - lo]++)
+			for (size_t i = 0; i < n; i++) {
+				if (!seen[g[i] - lo])
 					res->months++;
+				seen[g[i] - lo] = 1;
+			}
 			free(seen);
 		}
 	}
