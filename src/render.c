@@ -772,7 +772,7 @@ static void sec_trends(struct render *r, struct doc *d, const struct table *t)
 			key = "trend.insufficient";
 		}
 		s = say(r, key);
-		if (strcmp(verdict, "insufficient_data") && cmde >= 0 && !isnan(num(tget(t, i, cmde)))) {
+		if (strcmp(verdict, "no_significant_change") == 0 && cmde >= 0 && !isnan(num(tget(t, i, cmde)))) {
 			char *m;
 			snprintf(a, sizeof(a), "%.1f%%", fabs(num(tget(t, i, cmde))));
 			var_text(r, "mde", a);
@@ -801,7 +801,7 @@ static void sec_trends(struct render *r, struct doc *d, const struct table *t)
 			block_push(tab, tget(t, i, cs));
 			block_push(tab, tget(t, i, cn));
 			fmt_pct(num(tget(t, i, cp)), a, sizeof(a));
-			block_push(tab, a);
+			block_push(tab, isnan(num(tget(t, i, cp))) ? "" : a);
 			fmt_pct(num(tget(t, i, cl)), lo, sizeof(lo));
 			fmt_pct(num(tget(t, i, ch)), hi, sizeof(hi));
 			snprintf(a, sizeof(a), "%s to %s", lo, hi);
