@@ -22,14 +22,14 @@ endif
 
 # Recursively expanded on purpose: pkg-config may only exist after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 gsl)
-PKG_LIBS   = $(shell pkg-config --libs sqlite3 gsl) -lcsv -lstemmer -lm
+PKG_LIBS   = $(shell pkg-config --libs sqlite3 gsl) -lcsv -lstemmer -lyaml -lm
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
              -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
 
 # Debian packages the build, the tests and the charts need.
 DEB_PKGS := gcc make pkg-config libsqlite3-dev libgsl-dev libcsv-dev \
-            libstemmer-dev libcmocka-dev gnuplot-nox sqlite3 tzdata
+            libstemmer-dev libyaml-dev libcmocka-dev gnuplot-nox sqlite3 tzdata
 # Only for `make check` (headless browser test of report.html) and `make bench`.
 CHECK_PKGS := chromium
 BENCH_PKGS := time python3-pandas
