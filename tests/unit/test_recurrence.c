@@ -1,0 +1,174 @@
+/*
+ * test_recurrence: the report step of clusters and recurrence on a
+ * hand-made corpus, with the exact rows expected in factor_clusters.csv,
+ * factor_assignments.csv, recurrence.csv and repeat_incidents.csv.
+ *
+ * Report month 2026-03, window 3 (2026-01..2026-03), as of 2026-04-01.
+ *   I1 2025-12-25 checkout          certificate expired   (before the window)
+ *   I2 2026-01-10 checkout          the TLS certificate expired
+ *   I3 2026-01-20T12 search         cert expired again
+ *   I4 2026-02-15 checkout;search   expired certificate + disk full on the log volume
+ *   I5 2026-03-05 billing           disk full
+ *   I6 2026-04-02 checkout          certificate expired   (after as-of: ignored)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pirx/db.h"
+#include "pirx/err.h"
+#include "pirx/fsutil.h"
+#include "pirx/report.h"
+#include "pirx/timefmt.h"
+
+static int64_t at(const char *s)
+{
+	int64_t t;
+	const char *why;
+
+	assert_int_equal(pirx_time_parse(s, strlen(s), &t, &why), 0);
+	return t;
+}
+
+static void exec(pirx_db *db, const char *sql, const char *a, const char *b, int64_t t, const char *c)
+{
+	pirx_stmt *st = NULL;
+	struct pirx_err err;
+
+	assert_int_equal(pirx_db_prepare_sql(db, sql, &st, &err), 0);
+	if (a)
+		pirx_stmt_bind_text(st, 1, a, -1);
+	if (b)
+		pirx_stmt_bind_text(st, 2, b, -1);
+	if (t)
+		pirx_stmt_bind_int64(st, 3, t);
+	if (c)
+		pirx_stmt_bind_text(st, 4, c, -1);
+	assert_int_equal(pirx_stmt_step(st, &err), 0);
+	pirx_stmt_finalize(st);
+}
+
+static void incident(pirx_db *db, const char *id, const char *services, const char *when)
+{
+	char buf[64], *p, *s;
+
+	exec(db, "INSERT INTO incidents (id, service, team, started_at, source_line) VALUES (?1, ?2, 'storefront', ?3, 1)",
+	     id, services, at(when), NULL);
+	snprintf(buf, sizeof(buf), "%s", services);
+	for (p = buf; (s = strsep(&p, ";"));)
+		exec(db, "INSERT INTO incident_services (incident_id, service) VALUES (?1, ?2)", id, s, 0, NULL);
+}
+
+static void factor(pirx_db *db, const char *id, const char *incident_id, const char *text)
+{
+	exec(db, "INSERT INTO factors (id, incident_id, source_line, text) VALUES (?1, ?2, ?3, ?4)",
+	     id, incident_id, 1, text);
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char *path = pirx_fs_join(dir, name);
+	FILE *fp = fopen(path, "rb");
+	char *buf = calloc(1, 65536);
+
+	assert_non_null(fp);
+	assert_true(fread(buf, 1, 65535, fp) < 65535);
+	fclose(fp);
+	free(path);
+	return buf;
+}
+
+static void test_hand_made_corpus(void **state)
+{
+	char dir[] = "/tmp/pirx-test-recurrence-XXXXXX";
+	struct pirx_report_ctx ctx;
+	struct pirx_err err;
+	pirx_db *db = NULL;
+	char *dbpath, *charts, *s;
+	int month;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	dbpath = pirx_fs_join(dir, "t.db");
+	charts = pirx_fs_join(dir, "charts");
+	assert_int_equal(pirx_fs_mkdir_p(charts, &err), 0);
+	assert_int_equal(pirx_db_open(dbpath, PIRX_DB_CREATE, &db, &err), 0);
+	assert_int_equal(pirx_db_run_script(db, "schema", &err), 0);
+	incident(db, "I1", "checkout", "2025-12-25T00:00:00Z");
+	incident(db, "I2", "checkout", "2026-01-10T00:00:00Z");
+	incident(db, "I3", "search", "2026-01-20T12:00:00Z");
+	incident(db, "I4", "checkout;search", "2026-02-15T00:00:00Z");
+	incident(db, "I5", "billing", "2026-03-05T00:00:00Z");
+	incident(db, "I6", "checkout", "2026-04-02T00:00:00Z");
+	factor(db, "I1#1", "I1", "certificate expired");
+	factor(db, "I2#1", "I2", "the TLS certificate expired on checkout");
+	factor(db, "I3#1", "I3", "cert expired again");
+	factor(db, "I4#1", "I4", "expired certificate");
+	factor(db, "I4#2", "I4", "disk full on the log volume");
+	factor(db, "I5#1", "I5", "disk full");
+	factor(db, "I6#1", "I6", "certificate expired");
+
+	memset(&ctx, 0, sizeof(ctx));
+	assert_int_equal(pirx_month_parse("2026-03", &month), 0);
+	ctx.db = db;
+	ctx.dir = dir;
+	ctx.charts_dir = charts;
+	ctx.month = month;
+	ctx.window = 3;
+	ctx.window_start = month - 2;
+	ctx.first_month = month - 3;
+	ctx.as_of = pirx_month_start(month + 1);
+	ctx.seed = 1;
+	assert_int_equal(pirx_clusters_run(&ctx, &err), 0);
+
+	s = slurp(dir, "factor_assignments.csv");
+	assert_string_equal(s,
+		"factor_id,incident_id,cluster_id\n"
+		"I1#1,I1,cert-expiry\n"
+		"I2#1,I2,cert-expiry\n"
+		"I3#1,I3,cert-expiry\n"
+		"I4#1,I4,cert-expiry\n"
+		"I4#2,I4,disk-full\n"
+		"I5#1,I5,disk-full\n");
+	free(s);
+	s = slurp(dir, "factor_clusters.csv");
+	assert_string_equal(s,
+		"cluster_id,label,factors,incidents,services,first_seen,last_seen,example,category,source\n"
+		"cert-expiry,Certificate expiry,4,4,2,2025-12-25T00:00:00Z,2026-02-15T00:00:00Z,cert expired again,technical,taxonomy\n"
+		"disk-full,Disk full,2,2,3,2026-02-15T00:00:00Z,2026-03-05T00:00:00Z,disk full,technical,taxonomy\n");
+	free(s);
+	s = slurp(dir, "recurrence.csv");
+	assert_string_equal(s,
+		"cluster_id,label,window_incidents,month_incidents,months_active,services,median_gap_days,last_seen,recurring\n"
+		"cert-expiry,Certificate expiry,3,0,2,2,18.00,2026-02-15T00:00:00Z,yes\n"
+		"disk-full,Disk full,2,1,2,3,18.00,2026-03-05T00:00:00Z,no\n");
+	free(s);
+	s = slurp(dir, "repeat_incidents.csv");
+	assert_string_equal(s,
+		"incident_id,previous_incident_id,service,cluster_id,days_apart\n"
+		"I2,I1,checkout,cert-expiry,16.00\n"
+		"I4,I3,search,cert-expiry,25.50\n");
+	free(s);
+	s = slurp(charts, "top_patterns.dat");
+	assert_non_null(strstr(s, "Certificate expiry"));
+	free(s);
+
+	pirx_db_close(db);
+	pirx_fs_rmtree(dir);
+	free(dbpath);
+	free(charts);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hand_made_corpus),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

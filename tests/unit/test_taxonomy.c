@@ -1,0 +1,161 @@
+/*
+ * test_taxonomy: the built-in failure-mode catalogue, matching texts to
+ * modes, and located errors for bad taxonomy files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pirx/err.h"
+#include "pirx/taxonomy.h"
+#include "pirx/textnorm.h"
+
+static const char *match(pirx_taxonomy *t, pirx_textnorm *tn, const char *text)
+{
+	struct pirx_tokens tok;
+	long m;
+
+	pirx_tokens_init(&tok);
+	pirx_textnorm_run(tn, text, 0, &tok);
+	m = pirx_taxonomy_match(t, &tok, NULL);
+	pirx_tokens_release(&tok);
+	return m < 0 ? "-" : pirx_taxonomy_mode(t, (size_t)m)->id;
+}
+
+static void test_builtin(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+
+	(void)state;
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(NULL, tn, &t, &err), 0);
+	assert_true(pirx_taxonomy_count(t) >= 30);
+	for (size_t i = 0; i < pirx_taxonomy_count(t); i++) {
+		const struct pirx_taxonomy_mode *m = pirx_taxonomy_mode(t, i);
+		assert_true(!strcmp(m->category, "technical") || !strcmp(m->category, "process")
+			    || !strcmp(m->category, "communication") || !strcmp(m->category, "external"));
+		assert_true(m->line >= 2);
+	}
+	/* paraphrases of one mode by different writers */
+	assert_string_equal(match(t, tn, "TLS cert on the gateway expired"), "cert-expiry");
+	assert_string_equal(match(t, tn, "certificate was not renewed in time"), "cert-expiry");
+	assert_string_equal(match(t, tn, "db connection pool exhausted"), "conn-pool");
+	assert_string_equal(match(t, tn, "max connections hit on the postgres pool"), "conn-pool");
+	assert_string_equal(match(t, tn, "No space left on device on the log volume"), "disk-full");
+	assert_string_equal(match(t, tn, "workers were OOMKilled"), "memory-oom");
+	assert_string_equal(match(t, tn, "replica lag reached 20 minutes"), "db-failover");
+	assert_string_equal(match(t, tn, "we had no alert on the queue depth"), "monitoring-gap");
+	assert_string_equal(match(t, tn, "the runbook was outdated"), "runbook-gap");
+	assert_string_equal(match(t, tn, "status page was updated an hour late"), "customer-comms");
+	assert_string_equal(match(t, tn, "NXDOMAIN from the resolver"), "dns");
+	assert_string_equal(match(t, tn, "the vendor API returned 500s"), "third-party");
+	assert_string_equal(match(t, tn, "a quota on the provider account was exceeded, requests throttled"), "rate-limit");
+	assert_string_equal(match(t, tn, "the weather was nice"), "-");
+	pirx_taxonomy_free(t);
+	pirx_taxonomy_free(NULL);
+	pirx_textnorm_free(tn);
+}
+
+/* Loads text as a taxonomy file; returns the code, err filled. */
+static int load_text(const char *text, struct pirx_err *err, char *path, size_t n)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	FILE *fp;
+	int rc, fd;
+
+	snprintf(path, n, "/tmp/pirx-test-taxonomy-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs(text, fp);
+	fclose(fp);
+	pirx_err_clear(err);
+	rc = pirx_taxonomy_load(path, tn, &t, err);
+	if (rc == 0) {
+		assert_int_equal(pirx_taxonomy_count(t), 2);
+		assert_string_equal(pirx_taxonomy_mode(t, 1)->name, "Disk full");
+	}
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+	unlink(path);
+	return rc;
+}
+
+static void test_user_file(void **state)
+{
+	struct pirx_err err;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(load_text("ID,Name,Category,Terms,Extra\n"
+				   "a,Mode A,Technical,foo bar;baz,x\n"
+				   "b,Disk full,technical,\"disk full; no space\",\n", &err, path, sizeof(path)), 0);
+}
+
+static void test_bad_files(void **state)
+{
+	struct pirx_err err;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(load_text("id,name,terms\na,A,foo\n", &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 1);
+	assert_string_equal(err.column, "category");
+	assert_string_equal(err.file, path);
+
+	assert_int_equal(load_text("id,name,category,terms\na,A,technical,foo\nb,B,weather,bar\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.column, "category");
+	assert_non_null(strstr(err.msg, "weather"));
+
+	assert_int_equal(load_text("id,name,category,terms\na,A,technical,foo\n\na,B,process,bar\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 4);
+	assert_string_equal(err.column, "id");
+
+	assert_int_equal(load_text("id,name,category,terms\na,A,technical,\"the; of it\"\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.column, "terms");
+
+	assert_int_equal(load_text("id,name,category,terms\na,A,technical,\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 2);
+
+	assert_int_equal(load_text("id,name,category,terms\nBad Id,A,technical,foo\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_string_equal(err.column, "id");
+
+	assert_int_equal(load_text("id,name,category,terms\na,A,technical,\"foo\n",
+				   &err, path, sizeof(path)), PIRX_EINPUT);
+	assert_int_equal(err.line, 2);
+
+	{
+		pirx_textnorm *tn = pirx_textnorm_new();
+		pirx_taxonomy *t = NULL;
+		pirx_err_clear(&err);
+		assert_int_equal(pirx_taxonomy_load("/nonexistent/taxonomy.csv", tn, &t, &err), PIRX_EIO);
+		assert_null(t);
+		pirx_textnorm_free(tn);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_user_file),
+		cmocka_unit_test(test_bad_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

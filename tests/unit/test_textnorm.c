@@ -1,0 +1,141 @@
+/*
+ * test_textnorm: factor-text normalization (stemming, abbreviations and
+ * synonyms, stop words, the corpus's own names, spelling correction) and
+ * the string table.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pirx/mem.h"
+#include "pirx/textnorm.h"
+
+/* The stems of text, joined by spaces, into a static buffer. */
+static const char *norm(pirx_textnorm *tn, const char *text, int flags)
+{
+	static char out[1024];
+	struct pirx_tokens t;
+	struct pirx_buf b;
+
+	pirx_tokens_init(&t);
+	pirx_buf_init(&b);
+	pirx_textnorm_run(tn, text, flags, &t);
+	pirx_tokens_join(&t, &b);
+	snprintf(out, sizeof(out), "%s", pirx_buf_str(&b));
+	pirx_buf_release(&b);
+	pirx_tokens_release(&t);
+	return out;
+}
+
+static void test_stemming_and_stop_words(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+
+	(void)state;
+	assert_string_equal(norm(tn, "The deployments were failing", 0), "deploy fail");
+	assert_string_equal(norm(tn, "Connections exhausted!", 0), "connect exhaust");
+	/* bare numbers and single letters go; mixed tokens stay */
+	assert_string_equal(norm(tn, "latency rose 300 ms at 5xx a b", 0), "latenc rose ms 5xx");
+	/* curly apostrophes and possessives */
+	assert_string_equal(norm(tn, "the provider\xe2\x80\x99s API", 0), "provid api");
+	char buf[64];
+	pirx_textnorm_stem(tn, "replication", buf, sizeof(buf));
+	assert_string_equal(buf, "replic");
+	pirx_textnorm_free(tn);
+}
+
+static void test_synonyms(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+
+	(void)state;
+	assert_string_equal(norm(tn, "cert expired", 0), norm(tn, "certificate expired", 0));
+	assert_string_equal(norm(tn, "SSL certs", 0), "tls certif");
+	assert_string_equal(norm(tn, "db conn pool", 0), "databas connect pool");
+	assert_string_equal(norm(tn, "Postgres", 0), "databas");
+	assert_string_equal(norm(tn, "OOMKilled", 0), "out memori kill");
+	assert_string_equal(norm(tn, "k8s cfg", 0), "kubernet configur");
+	assert_string_equal(norm(tn, "bad config on the LB", 0), "bad configur load balanc");
+	/* negations collapse into "no" */
+	assert_string_equal(norm(tn, "alert didn't fire", 0), "alert no fire");
+	assert_string_equal(norm(tn, "without a runbook", 0), "no runbook");
+	assert_string_equal(norm(tn, "missing alert", 0), "no alert");
+	pirx_textnorm_free(tn);
+}
+
+static void test_names_removed(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+
+	(void)state;
+	pirx_textnorm_protect(tn, "dns");
+	pirx_textnorm_add_noise(tn, "payments-api");
+	pirx_textnorm_add_noise(tn, "Checkout");
+	pirx_textnorm_add_noise(tn, "dns");           /* protected: kept as a word */
+	pirx_textnorm_add_noise(tn, "k8s-ingress");   /* several words: always a name */
+	assert_string_equal(norm(tn, "payments-api connection pool exhausted", 0), "connect pool exhaust");
+	assert_string_equal(norm(tn, "Payments API pool exhausted", 0), "pool exhaust");
+	assert_string_equal(norm(tn, "payments retried", 0), "payment retri");
+	assert_string_equal(norm(tn, "checkout DNS lookups failed", 0), "dns lookup fail");
+	assert_string_equal(norm(tn, "k8s-ingress kept old primary", 0), "kept old primari");
+	/* names stay when asked (taxonomy phrases) */
+	assert_string_equal(norm(tn, "checkout", PIRX_TN_NO_NOISE), "checkout");
+	pirx_textnorm_free(tn);
+}
+
+static void test_spelling(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+
+	(void)state;
+	pirx_textnorm_learn(tn, "certificate expired", 20);
+	pirx_textnorm_learn(tn, "certifcate expierd", 1);
+	pirx_textnorm_learn(tn, "lagged", 1);
+	pirx_textnorm_protect(tn, "replication");
+	pirx_textnorm_learn(tn, "replciation", 1);
+	pirx_textnorm_freeze(tn);
+	assert_string_equal(norm(tn, "certifcate expierd", 0), "certif expir");
+	assert_string_equal(norm(tn, "replciation", 0), "replic");
+	assert_string_equal(norm(tn, "lagged", 0), "lag");
+	assert_string_equal(norm(tn, "certifcate", PIRX_TN_NO_CORRECT), "certifc");
+	pirx_textnorm_free(tn);
+}
+
+static void test_strtab(void **state)
+{
+	pirx_strtab *t = pirx_strtab_new();
+	int added;
+	char w[32];
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(w, sizeof(w), "w%d", i);
+		assert_int_equal(pirx_strtab_intern(t, w, -1, &added), i);
+		assert_int_equal(added, 1);
+	}
+	assert_int_equal(pirx_strtab_intern(t, "w17", -1, &added), 17);
+	assert_int_equal(added, 0);
+	assert_int_equal(pirx_strtab_find(t, "w999x", 4), 999);
+	assert_int_equal(pirx_strtab_find(t, "nope", -1), -1);
+	assert_string_equal(pirx_strtab_str(t, 42), "w42");
+	assert_int_equal(pirx_strtab_count(t), 1000);
+	pirx_strtab_free(t);
+	pirx_strtab_free(NULL);
+	pirx_textnorm_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stemming_and_stop_words),
+		cmocka_unit_test(test_synonyms),
+		cmocka_unit_test(test_names_removed),
+		cmocka_unit_test(test_spelling),
+		cmocka_unit_test(test_strtab),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
