@@ -8,6 +8,7 @@
  * Validation and the rows themselves are the corpus module's.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,31 @@ static void absent(const struct pirx_corpus_stats *st, char *out, size_t n)
 						 pirx_corpus_file_name(f));
 }
 
+/* Scratch files to remove when interrupted (SIGINT, SIGTERM, SIGHUP); a
+ * kill -9 leaves them behind, harmless, and the target is intact anyway. */
+static char *volatile scratch[2];
+
+static void on_signal(int sig)
+{
+	for (int i = 0; i < 2; i++)
+		if (scratch[i])
+			unlink(scratch[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 /* New files get the mode a plain create would give (mkstemp makes 0600);
  * an existing database keeps its own. */
 static void set_mode(const char *tmp, const char *target)
@@ -154,15 +180,19 @@ int pirx_cmd_load(int argc, char **argv)
 		fprintf(stderr, "pirx: %s: is a directory; --db needs a file name\n", db_path);
 		return PIRX_EXIT_USAGE;
 	}
+	catch_signals();
 	if (!(tmp = pirx_fs_temp_file_beside(db_path, &err)))
 		goto fail;
+	scratch[0] = tmp;
 	if (pirx_db_open(tmp, PIRX_DB_BULK, &db, &err) != 0)
 		goto fail;
 	if (skip) {
 		dbdir = pirx_fs_dirname(db_path);
 		rej_path = pirx_fs_join(dbdir, "rejects.csv");
-		if (!(rej_tmp = pirx_fs_temp_file_beside(rej_path, &err)) ||
-		    pirx_csvw_open(rej_tmp, &rej, &err) != 0)
+		if (!(rej_tmp = pirx_fs_temp_file_beside(rej_path, &err)))
+			goto fail;
+		scratch[1] = rej_tmp;
+		if (pirx_csvw_open(rej_tmp, &rej, &err) != 0)
 			goto fail;
 	}
 	memset(&opts, 0, sizeof(opts));
@@ -193,12 +223,14 @@ int pirx_cmd_load(int argc, char **argv)
 	set_mode(tmp, db_path);
 	if (pirx_fs_replace_file(tmp, db_path, &err) != 0)
 		goto fail;
+	scratch[0] = NULL;
 	free(tmp);
 	tmp = NULL;
 	if (rej_tmp) {
 		set_mode(rej_tmp, rej_path);
 		if (pirx_fs_replace_file(rej_tmp, rej_path, &err) != 0)
 			goto fail;
+		scratch[1] = NULL;
 		free(rej_tmp);
 		rej_tmp = NULL;
 	}
@@ -230,6 +262,7 @@ out:
 		unlink(tmp);
 	if (rej_tmp)
 		unlink(rej_tmp);
+	scratch[0] = scratch[1] = NULL;
 	free(tmp);
 	free(rej_tmp);
 	free(rej_path);
