@@ -118,6 +118,13 @@ static void protect_words(pirx_textnorm *tn, const char *s)
 	}
 }
 
+static int cmp_id(const void *x, const void *y)
+{
+	long a = *(const long *)x, b = *(const long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
 /* Adds the ';'-separated phrases of cell s to mode m. */
 static int add_terms(struct load *L, struct mode *m, const char *s, int weak, long line,
 		     const char *column)
@@ -153,6 +160,18 @@ static int add_terms(struct load *L, struct mode *m, const char *s, int weak, lo
 					tm->stem[tm->n++] = id;
 				if (!strcmp(L->tok.stem[i], "no"))
 					tm->negated = 1;
+			}
+			/* Word order does not count, so "expired certificate" and
+			 * "certificate expired" are one term: keep the first. */
+			qsort(tm->stem, tm->n, sizeof(long), cmp_id);
+			for (size_t j = 0; j + 1 < m->nterms; j++) {
+				const struct term *o = &m->terms[j];
+				if (o->n == tm->n && o->weak == tm->weak
+				    && memcmp(o->stem, tm->stem, tm->n * sizeof(long)) == 0) {
+					free(tm->stem);
+					m->nterms--;
+					break;
+				}
 			}
 		}
 		free(phrase);
