@@ -186,6 +186,11 @@ static const struct col roster_cols[] = {
 };
 enum { S_RESPONDER, S_TEAM, S_TIMEZONE };
 
+static const struct col severity_cols[] = {
+	{"word", 1, K_TEXT}, {"severity", 1, K_SEV}
+};
+enum { V_WORD, V_SEVERITY };
+
 struct filespec {
 	const char *name;
 	const char *noun;      /* plural, then the singular after a '|' */
@@ -203,6 +208,10 @@ static const struct filespec files[PIRX_CF_COUNT] = {
 	SPEC("pages.csv", "pages|page", "insert_page", page_cols),
 	SPEC("roster.csv", "roster entries|roster entry", "insert_roster", roster_cols),
 };
+
+/* The corpus's own severity words, read before incidents.csv; not a table. */
+static const struct filespec severity_file =
+	SPEC("severity.csv", "severity words|severity word", NULL, severity_cols);
 
 const char *pirx_corpus_file_name(int file)
 {
@@ -256,6 +265,7 @@ struct loader {
 	pirx_stmt *ins_dq;
 	struct idset incidents;
 	struct idset ids;            /* the current file's own ids */
+	pirx_vocab *vocab;           /* severity.csv's words, or NULL */
 	struct pirx_buf scratch;     /* default factor ids, rejects rows */
 	struct pirx_buf scratch2;
 };
@@ -553,10 +563,11 @@ static void read_cells(struct loader *L, const struct pirx_csv_row *r)
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)), why);
 			break;
 		case K_SEV:
-			if ((x->iv = pirx_vocab_severity(x->s, x->n)) < 0)
-				problem(L, x->line, c->name, 0, "cannot read '%s' as a severity (expected %s)",
+			if ((x->iv = pirx_vocab_severity_in(L->fi < 0 ? NULL : L->vocab, x->s, x->n)) < 0)
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a severity (expected %s%s)",
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
-					pirx_vocab_severity_expected());
+					pirx_vocab_severity_expected(),
+					L->vocab && L->fi >= 0 ? ", or a word of severity.csv" : "");
 			break;
 		case K_PRIO:
 			if (!(x->word = pirx_vocab_priority(x->s, x->n)))
@@ -806,6 +817,22 @@ static void on_roster(struct loader *L)
 	step(L, L->ins);
 }
 
+/* severity.csv: word,severity. Any problem in it is fatal: it changes the
+ * meaning of every severity cell. */
+static void on_severity_word(struct loader *L)
+{
+	const struct cell *w = &L->cell[V_WORD], *v = &L->cell[V_SEVERITY];
+	char q[200];
+
+	if (L->row_bad)
+		return;
+	if (!L->vocab)
+		L->vocab = pirx_vocab_new();
+	if (pirx_vocab_add_severity(L->vocab, w->s, w->n, v->iv) != 0)
+		problem(L, w->line, "word", 0, "cannot use '%s' as a severity word (at most 63 bytes)",
+			pirx_corpus_quote(w->s, w->n, q, sizeof(q)));
+}
+
 static int on_row(void *ctx, const struct pirx_csv_row *r)
 {
 	struct loader *L = ctx;
@@ -816,6 +843,16 @@ static int on_row(void *ctx, const struct pirx_csv_row *r)
 	}
 	L->row = r;
 	L->row_bad = 0;
+	if (L->fi < 0) {
+		if (r->bad_field >= 0 || r->nfields > L->nmap)
+			problem(L, r->line, NULL, 0, "row is not valid UTF-8 or has more fields than the header");
+		else {
+			read_cells(L, r);
+			on_severity_word(L);
+		}
+		L->row = NULL;
+		return 0;
+	}
 	L->st->rows[L->fi]++;
 	if (r->bad_field >= 0) {
 		const char *col = (size_t)r->bad_field < L->nmap && L->map[r->bad_field] >= 0
@@ -876,7 +913,7 @@ static int read_file(struct loader *L, const char *dir)
 	pirx_err_clear(&cerr);
 	if (!fp) {
 		if (errno == ENOENT) {
-			if (L->fi == PIRX_CF_INCIDENTS)
+			if (L->fi == PIRX_CF_INCIDENTS && L->fs != &severity_file)
 				problem(L, 0, NULL, 1, "file is missing (a corpus needs incidents.csv)");
 		} else {
 			rc = pirx_err_set(L->err, PIRX_EIO, L->fs->name, 0, NULL, "cannot open: %s",
@@ -884,8 +921,9 @@ static int read_file(struct loader *L, const char *dir)
 		}
 		goto out;
 	}
-	L->st->present[L->fi] = 1;
-	if (L->o->db && (rc = pirx_db_prepare(L->o->db, L->fs->insert, &L->ins, L->err)) != 0)
+	if (L->fi >= 0)
+		L->st->present[L->fi] = 1;
+	if (L->o->db && L->fs->insert && (rc = pirx_db_prepare(L->o->db, L->fs->insert, &L->ins, L->err)) != 0)
 		goto out;
 	rc = pirx_csv_read_stream(fp, L->fs->name, on_row, L, &cerr);
 	if (L->io) {
@@ -904,7 +942,7 @@ static int read_file(struct loader *L, const char *dir)
 	} else if (!L->seen_header) {
 		problem(L, 1, NULL, 1, "file is empty (expected a header row naming the columns)");
 	}
-	if (L->o->hooks.file_done)
+	if (L->o->hooks.file_done && L->fi >= 0)
 		L->o->hooks.file_done(L->o->hooks.ctx, L->fs->name, L->st->rows[L->fi],
 				      now_seconds() - t0);
 out:
@@ -973,6 +1011,14 @@ int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
 		    (rc = pirx_db_prepare(opts->db, "insert_data_quality", &L.ins_dq, err)))
 			goto out;
 	}
+	L.fi = -1;
+	L.fs = &severity_file;
+	if ((rc = read_file(&L, dir)) != 0)
+		goto out;
+	if (stats->problems) {
+		stats->fatal = 1;
+		goto invalid;
+	}
 	for (int f = 0; f < PIRX_CF_COUNT; f++) {
 		L.fi = f;
 		L.fs = &files[f];
@@ -984,6 +1030,7 @@ int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
 		if (f == PIRX_CF_INCIDENTS && stats->fatal)
 			break;
 	}
+invalid:
 	if (stats->problems && (!opts->skip_invalid || stats->fatal)) {
 		char rows[64] = "";
 		if (stats->bad_rows)
@@ -1010,6 +1057,7 @@ out:
 		pirx_db_rollback(opts->db);
 	idset_release(&L.incidents);
 	idset_release(&L.ids);
+	pirx_vocab_free(L.vocab);
 	pirx_buf_release(&L.scratch);
 	pirx_buf_release(&L.scratch2);
 	free(L.map);

@@ -2,10 +2,15 @@
  * vocab: table-driven matching of the corpus vocabularies. Matching is
  * ASCII case-insensitive and exact (no prefixes, no fuzzy matching): a
  * value pirx cannot place with certainty is an invalid cell, not a guess.
+ * A corpus's own severity words are a short list searched linearly: they
+ * are a handful, and a linear scan of a handful beats hashing.
  */
 #include "pirx/vocab.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "pirx/mem.h"
 
 struct word {
 	const char *text;
@@ -128,4 +133,58 @@ const char *pirx_vocab_status(const char *s, size_t n)
 const char *pirx_vocab_status_expected(void)
 {
 	return "open, done or cancelled";
+}
+
+struct custom {
+	char word[64];   /* lower case */
+	int value;
+};
+
+struct pirx_vocab {
+	struct custom *words;
+	size_t n, cap;
+};
+
+pirx_vocab *pirx_vocab_new(void)
+{
+	return pirx_xcalloc(1, sizeof(struct pirx_vocab));
+}
+
+void pirx_vocab_free(pirx_vocab *v)
+{
+	if (!v)
+		return;
+	free(v->words);
+	free(v);
+}
+
+int pirx_vocab_add_severity(pirx_vocab *v, const char *word, size_t n, int severity)
+{
+	struct custom *c = NULL;
+
+	if (n == 0 || n >= sizeof(c->word) || severity < 1 || severity > 5)
+		return -1;
+	for (size_t i = 0; i < v->n && !c; i++)
+		if (same(word, n, v->words[i].word))
+			c = &v->words[i];
+	if (!c) {
+		if (v->n == v->cap) {
+			v->cap = v->cap ? v->cap * 2 : 8;
+			v->words = pirx_xreallocarray(v->words, v->cap, sizeof(*v->words));
+		}
+		c = &v->words[v->n++];
+		for (size_t i = 0; i < n; i++)
+			c->word[i] = (char)lower((unsigned char)word[i]);
+		c->word[n] = '\0';
+	}
+	c->value = severity;
+	return 0;
+}
+
+int pirx_vocab_severity_in(const pirx_vocab *v, const char *s, size_t n)
+{
+	for (size_t i = 0; v && i < v->n; i++)
+		if (same(s, n, v->words[i].word))
+			return v->words[i].value;
+	return pirx_vocab_severity(s, n);
 }

@@ -17,6 +17,22 @@
  */
 int pirx_vocab_severity(const char *s, size_t n);
 
+/*
+ * A corpus's own severity words (severity.csv, docs/corpus.md), consulted
+ * before the defaults. Opaque; pirx_vocab_free(NULL) does nothing.
+ */
+typedef struct pirx_vocab pirx_vocab;
+
+pirx_vocab *pirx_vocab_new(void);
+void pirx_vocab_free(pirx_vocab *v);
+/*
+ * Adds (or redefines) word[0..n) as severity 1..5. Returns 0, or -1 when
+ * the word is empty, longer than 63 bytes, or severity is out of range.
+ */
+int pirx_vocab_add_severity(pirx_vocab *v, const char *word, size_t n, int severity);
+/* Like pirx_vocab_severity, the corpus's words first; v may be NULL. */
+int pirx_vocab_severity_in(const pirx_vocab *v, const char *s, size_t n);
+
 /* What pirx_vocab_severity accepts, for error messages (static text). */
 const char *pirx_vocab_severity_expected(void);
 

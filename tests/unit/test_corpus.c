@@ -367,6 +367,23 @@ static void test_check_only_writes_nothing(void **state)
 	free(path);
 }
 
+static void test_severity_words(void **state)
+{
+	(void)state;
+	PUT("incidents.csv", "id,severity,started_at\nI1,P0,2026-01-01T00:00:00Z\nI2,High,2026-01-01T00:00:00Z\n"
+	    "I3,SEV2,2026-01-01T00:00:00Z\n");
+	assert_int_equal(run(0, 0, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("incidents.csv:2: severity: cannot read 'P0' as a severity");
+	PUT("severity.csv", "word,severity\np0,1\nhigh,sev3\n");
+	assert_int_equal(run(1, 0, NULL), 0);
+	ASSERT_QUERY("SELECT id, severity FROM incidents ORDER BY id", "I1|1\nI2|3\nI3|2\n");
+	/* Problems in severity.csv are never skipped: they change every severity. */
+	PUT("severity.csv", "word,severity\np0,0\n");
+	assert_int_equal(run(0, 1, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("severity.csv:2: severity: cannot read '0' as a severity");
+	assert_int_equal(st.fatal, 1);
+}
+
 static void test_quote(void **state)
 {
 	char out[200];
@@ -392,6 +409,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_encoding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_skip_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_only_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_severity_words, setup, teardown),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,12 +95,33 @@ static void test_status(void **state)
 	assert_null(status("opened"));
 }
 
+static void test_custom_severity(void **state)
+{
+	pirx_vocab *v = pirx_vocab_new();
+
+	(void)state;
+	assert_int_equal(pirx_vocab_add_severity(v, "P0", 2, 1), 0);
+	assert_int_equal(pirx_vocab_add_severity(v, "High", 4, 3), 0);   /* overrides a default */
+	assert_int_equal(pirx_vocab_add_severity(v, "high", 4, 4), 0);   /* last one wins */
+	assert_int_equal(pirx_vocab_add_severity(v, "x", 1, 6), -1);
+	assert_int_equal(pirx_vocab_add_severity(v, "", 0, 1), -1);
+	assert_int_equal(pirx_vocab_severity_in(v, "p0", 2), 1);
+	assert_int_equal(pirx_vocab_severity_in(v, "HIGH", 4), 4);
+	assert_int_equal(pirx_vocab_severity_in(v, "major", 5), 2);      /* defaults still apply */
+	assert_int_equal(pirx_vocab_severity_in(v, "blocker", 7), -1);
+	assert_int_equal(pirx_vocab_severity_in(NULL, "P0", 2), -1);
+	assert_int_equal(pirx_vocab_severity("high", 4), 2);             /* defaults untouched */
+	pirx_vocab_free(v);
+	pirx_vocab_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_severity),
 		cmocka_unit_test(test_priority),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_custom_severity),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
