@@ -78,13 +78,12 @@ CREATE TABLE roster (
     source_line INTEGER NOT NULL
 );
 
--- Which corpus files the load found: one row for each of the six files;
--- present = 0 for an absent optional file (its analyses are skipped).
+-- Which corpus files the load found (a missing file skips its analyses):
+-- one row per file present; an absent optional file has no row.
 CREATE TABLE corpus_files (
     file     TEXT    NOT NULL PRIMARY KEY,
     rows     INTEGER NOT NULL,
-    rejected INTEGER NOT NULL,
-    present  INTEGER NOT NULL DEFAULT 1 CHECK (present = 0 OR present = 1)
+    rejected INTEGER NOT NULL
 );
 
 -- Problems the load kept or skipped: rows rejected with --skip-invalid and

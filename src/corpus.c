@@ -962,10 +962,11 @@ static int record_files(struct loader *L)
 	if ((rc = pirx_db_prepare(L->o->db, "insert_corpus_file", &st, L->err)) != 0)
 		return rc;
 	for (int f = 0; f < PIRX_CF_COUNT && rc == 0; f++) {
+		if (!L->st->present[f])
+			continue;
 		pirx_stmt_bind_text(st, 1, files[f].name, -1);
 		pirx_stmt_bind_int64(st, 2, L->st->loaded[f]);
 		pirx_stmt_bind_int64(st, 3, L->st->rejected[f]);
-		pirx_stmt_bind_int64(st, 4, L->st->present[f]);
 		if (pirx_stmt_step(st, L->err) < 0)
 			rc = PIRX_EIO;
 		pirx_stmt_reset(st);
