@@ -1,0 +1,76 @@
+#!/bin/sh
+# Factor-clustering quality and cost.
+#
+# usage: sh bench/clusters.sh [INCIDENTS ...]     (default: 2000 100000)
+#
+# For each size: `pirx gen --incidents N --seed 1` into build/bench-clusters/,
+# `pirx load`, `pirx report` (wall time and peak RSS of the whole report, and
+# the clustering step's own time from its progress lines), then the adjusted
+# Rand index and NMI of factor_assignments.csv against the generator's
+# ground truth (factor_modes.csv). Then the same on data/sample, and on the
+# real post-mortem root causes in ../shared/realdata/postmortem-factors
+# (scored against the researchers' `category`) when that folder exists.
+# Needs python3 (bench/clusters_score.py) and /usr/bin/time.
+set -u
+BUILD=${BUILD:-build}
+export TZ=UTC LC_ALL=C
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+PIRX="$REPO/$BUILD/pirx"
+WORK="$REPO/build/bench-clusters"
+SCORE="python3 $REPO/bench/clusters_score.py"
+REAL="$REPO/../shared/realdata/postmortem-factors"
+
+die() { echo "bench/clusters: $*" >&2; exit 1; }
+[ -x "$PIRX" ] || die "no $PIRX; run make first"
+[ -x /usr/bin/time ] || die "no /usr/bin/time (Debian package 'time')"
+mkdir -p "$WORK" || die "cannot create $WORK"
+
+# Seconds between the clustering step's first and next progress lines.
+step_time() {
+	awk '{ if (match($0, /\[ *[0-9.]+s\]/)) t = substr($0, RSTART + 1, RLENGTH - 3) + 0 }
+	     /\] contributing-factor clusters/ { s = t; on = 1; next }
+	     on && /\] action items/ { printf "%.2f", t - s; exit }' "$1"
+}
+
+report() {   # name db truth out [report args...]
+	name=$1 db=$2 truth=$3 out=$4
+	shift 4
+	rm -rf "$out"
+	if ! /usr/bin/time -f '%e %M' -o "$WORK/.time" "$PIRX" report --db "$db" --out "$out" "$@" \
+		>/dev/null 2>"$WORK/.stderr"; then
+		echo "bench/clusters: report failed on $name:" >&2
+		tail -n 3 "$WORK/.stderr" >&2
+		return
+	fi
+	set -- $(tail -n 1 "$WORK/.time")
+	secs=$1 kb=$2
+	printf '%-34s %8s %8s %9s %s\n' "$name" "$secs" "$(step_time "$WORK/.stderr")" \
+		"$((kb / 1024))" "$(grep -o '[0-9]* distinct normalized texts.*' "$WORK/.stderr")"
+	if [ -n "$truth" ]; then
+		set -- $($SCORE "$truth" "$out/factor_assignments.csv" $SCORE_ARGS)
+		printf '%-34s ARI %s  NMI %s  (%s factors)\n' "" "$1" "$2" "$3"
+	fi
+}
+
+printf '%-34s %8s %8s %9s %s\n' corpus report_s clust_s rss_MB "clustering"
+for n in ${@:-2000 100000}; do
+	corpus="$WORK/gen-$n"
+	if [ ! -f "$corpus/factor_modes.csv" ]; then
+		"$PIRX" gen --out "$corpus" --incidents "$n" --seed 1 >/dev/null 2>&1 || die "pirx gen failed"
+	fi
+	rm -f "$WORK/gen-$n.db"
+	"$PIRX" load "$corpus" --db "$WORK/gen-$n.db" >/dev/null 2>&1 || die "pirx load failed on $corpus"
+	SCORE_ARGS="" report "pirx gen --incidents $n --seed 1" "$WORK/gen-$n.db" "$corpus/factor_modes.csv" "$WORK/report-$n"
+done
+
+rm -f "$WORK/sample.db"
+"$PIRX" load "$REPO/data/sample" --db "$WORK/sample.db" >/dev/null 2>&1 || die "pirx load failed on data/sample"
+SCORE_ARGS="" report "data/sample" "$WORK/sample.db" "$REPO/data/sample/factor_modes.csv" "$WORK/report-sample"
+
+if [ -f "$REAL/factors.csv" ]; then
+	rm -rf "$WORK/real" && mkdir -p "$WORK/real"
+	python3 "$REPO/bench/clusters_realdata.py" "$REAL/factors.csv" "$REAL/factors_meta.csv" "$WORK/real/corpus" || die "cannot wrap $REAL"
+	"$PIRX" load "$WORK/real/corpus" --db "$WORK/real/r.db" >/dev/null 2>&1 || die "pirx load failed on the real corpus"
+	SCORE_ARGS="--column category --id-column id" report "real post-mortems (category)" "$WORK/real/r.db" \
+		"$WORK/real/corpus/factors.csv" "$WORK/real/report" --month 2022-12 --window 240
+fi
