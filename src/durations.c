@@ -204,11 +204,28 @@ static int duration_chart(const struct run_state *s, const char *name, const cha
 			  const struct chart_pt *pts, struct pirx_err *err)
 {
 	pirx_plot *p = pirx_plot_new(name, PIRX_PLOT_X_MONTH, 3);
-	int rc;
+	double lo = INFINITY, hi = 0;
+	int rc, ylog;
 
+	/*
+	 * A log axis when the values span more than a factor of 30 (a few
+	 * small months' wide intervals would flatten everything else on a
+	 * linear one); otherwise linear from 0, which reads more plainly.
+	 */
+	for (int i = 0; i < s->nmonths; i++) {
+		if (isnan(pts[i].median))
+			continue;
+		if (pts[i].lo > 0 && pts[i].lo < lo)
+			lo = pts[i].lo;
+		if (pts[i].median > 0 && pts[i].median < lo)
+			lo = pts[i].median;
+		if (pts[i].hi > hi)
+			hi = pts[i].hi;
+	}
+	ylog = isfinite(lo) && hi / lo > 30.0;
 	pirx_plot_title(p, title);
-	pirx_plot_labels(p, NULL, "minutes (log scale)");
-	pirx_plot_ylog(p, 1);
+	pirx_plot_labels(p, NULL, ylog ? "minutes (log scale)" : "minutes");
+	pirx_plot_ylog(p, ylog);
 	pirx_plot_column(p, 1, "median");
 	pirx_plot_column(p, 2, "95% interval of the median");
 	pirx_plot_column(p, 3, "upper");
@@ -217,10 +234,10 @@ static int duration_chart(const struct run_state *s, const char *name, const cha
 		if (isnan(pts[i].median))
 			continue;
 		pirx_plot_row_month(p, pts[i].month);
-		pirx_plot_value(p, pts[i].median);
-		/* A log axis cannot show 0: an interval reaching 0 starts at the axis. */
-		pirx_plot_value(p, pts[i].lo > 0 ? pts[i].lo : NAN);
-		pirx_plot_value(p, pts[i].hi > 0 ? pts[i].hi : NAN);
+		/* A log axis cannot show 0: such a month's band is left out. */
+		pirx_plot_value(p, ylog && !(pts[i].median > 0) ? NAN : pts[i].median);
+		pirx_plot_value(p, ylog && !(pts[i].lo > 0) ? NAN : pts[i].lo);
+		pirx_plot_value(p, ylog && !(pts[i].hi > 0) ? NAN : pts[i].hi);
 	}
 	pirx_plot_series(p, PIRX_PLOT_BAND, 2, 3, 0);
 	pirx_plot_series(p, PIRX_PLOT_LINEPOINTS, 1, 0, 0);
@@ -233,14 +250,20 @@ static int duration_chart(const struct run_state *s, const char *name, const cha
 static int severity_chart(const struct run_state *s, struct pirx_err *err)
 {
 	int unknown = 0, ncols, rc;
+	long most = 1;
 	pirx_plot *p;
 
-	for (int i = 0; i < s->nmonths; i++)
+	for (int i = 0; i < s->nmonths; i++) {
 		unknown |= s->sev_counts[i][PIRX_NSEV] > 0;
+		if (s->sev_counts[i][0] > most)
+			most = s->sev_counts[i][0];
+	}
 	ncols = PIRX_NSEV - 1 + unknown;
 	p = pirx_plot_new("incidents_by_severity", PIRX_PLOT_X_MONTH, ncols);
 	pirx_plot_title(p, "Incidents per month by severity");
 	pirx_plot_labels(p, NULL, "incidents");
+	/* Headroom above the tallest bar for the key. */
+	pirx_plot_yrange(p, 0, ceil((double)most * 1.2));
 	for (int sev = 1; sev < PIRX_NSEV; sev++)
 		pirx_plot_column(p, sev, sev_names[sev]);
 	if (unknown)
@@ -329,10 +352,10 @@ int pirx_durations_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	s.dur = NULL;
 
 	pirx_report_progress(ctx, "charts of time to resolve, time to detect, incidents by severity");
-	if ((rc = duration_chart(&s, "ttr_trend", "Time to resolve: monthly median, 95% interval",
+	if ((rc = duration_chart(&s, "ttr_trend", "Time to resolve, all incidents: monthly median (line), 95% interval (band)",
 				 s.ttr, err)))
 		goto out;
-	if ((rc = duration_chart(&s, "ttd_trend", "Time to detect: monthly median, 95% interval",
+	if ((rc = duration_chart(&s, "ttd_trend", "Time to detect, all incidents: monthly median (line), 95% interval (band)",
 				 s.ttd, err)))
 		goto out;
 	rc = severity_chart(&s, err);

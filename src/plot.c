@@ -299,7 +299,7 @@ static int write_script(const pirx_plot *p, const char *path, struct pirx_err *e
 		fprintf(f, "\n");
 	}
 	fprintf(f, "set border 3\nset tics nomirror\nset grid ytics lc rgb '#dddddd'\n"
-		"set key top left horizontal noopaque\n");
+		"set key top left horizontal noopaque reverse Left\n");
 	if (p->ylog)
 		fprintf(f, "set logscale y\n");
 	if (!isnan(p->ylo) || !isnan(p->yhi)) {
