@@ -267,6 +267,8 @@ static const char *const synonyms[][2] = {
 	{"ttl", "ttl"}, {"ddos", "ddos traffic"}, {"rps", "requests"},
 	{"qps", "requests"}, {"hpa", "autoscaler"}, {"autoscaling", "autoscaler"},
 	{"ipv6", "ipv6"}, {"cdn", "cdn"}, {"ui", "frontend"},
+	{"outofmemoryerror", "out memory"}, {"enospc", "no space"}, {"coredns", "dns"},
+	{"kubedns", "dns"}, {"iac", "infrastructure code"}, {"envvar", "environment variable"},
 };
 
 /* ---- the normalizer ------------------------------------------------------ */

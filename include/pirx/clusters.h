@@ -23,7 +23,7 @@
 /* A leftover joins a taxonomy mode when its cosine to the centroid of the
  * texts the mode matched is at least this, and this far ahead of the
  * next mode. */
-#define PIRX_CLUSTERS_PROPAGATE 0.30
+#define PIRX_CLUSTERS_PROPAGATE 0.20
 #define PIRX_CLUSTERS_MARGIN 0.05
 /* At most this many distinct leftover texts are agglomerated (O(n^2)
  * memory and time); the rest join the nearest cluster or found new ones. */
