@@ -98,6 +98,18 @@ static int write_chart(const struct pirx_report_ctx *ctx, const struct pirx_recu
 		pirx_plot_column(p, (int)k + 1, in->cluster_label[rs[k].cluster]);
 		pirx_plot_series(p, PIRX_PLOT_STACKED, (int)k + 1, 0, 0);
 	}
+	{
+		/* Room above the tallest bar for the key. */
+		double top_total = 0;
+		for (int m = 0; m < months; m++) {
+			double sum = 0;
+			for (size_t k = 0; k < top; k++)
+				sum += count[k * (size_t)months + (size_t)m];
+			if (sum > top_total)
+				top_total = sum;
+		}
+		pirx_plot_yrange(p, 0, top_total > 0 ? ceil(top_total * 1.35) : 1);
+	}
 	for (int m = 0; m < months; m++) {
 		pirx_plot_row_month(p, ctx->window_start + m);
 		for (size_t k = 0; k < top; k++)
