@@ -39,11 +39,11 @@
 #define SLEEP_START (22 * HOUR)  /* 22:00 */
 
 /* Signals of the rule, their units and the absolute minimums (3 months). */
-enum { SIG_ENGAGED, SIG_OFFHOURS, SIG_SLEEP, NSIG };
-static const double sig_min[NSIG] = {24.0, 12.0, 6.0};
+enum { SIG_INCIDENTS, SIG_OFFHOURS, SIG_SLEEP, NSIG };
+static const double sig_min[NSIG] = {6.0, 12.0, 6.0};
 /* Scale floor: at least this fraction of the median and this many units. */
 #define SCALE_MEDIAN_FRACTION 0.25
-static const double sig_unit[NSIG] = {2.0, 2.0, 1.0};
+static const double sig_unit[NSIG] = {1.0, 2.0, 1.0};
 
 /* Growable arrays. */
 #define GROW(arr, len, cap)                                                   \
@@ -54,16 +54,28 @@ static const double sig_unit[NSIG] = {2.0, 2.0, 1.0};
 		}                                                             \
 	} while (0)
 
+#define NONE ((size_t)-1)
+
 /* One month of one responder while it is being read. */
 struct mcell {
 	long incidents, pages, offhours_pages, sleep_pages;
 	int64_t engaged_s, offhours_s;
 	int sleep_run;
+	size_t row;          /* its row, or NONE */
 };
 
 struct pair {
 	int month;
 	int64_t incident;
+};
+
+/* A responder's trailing 3-month totals at one month. */
+struct window {
+	int month;
+	size_t responder;
+	size_t row;          /* the responder's row in that month, or NONE */
+	int64_t engaged_s, offhours_s;
+	double x[NSIG];     /* distinct incidents, off-hours hours, sleep pages */
 };
 
 struct zone {
@@ -102,10 +114,13 @@ struct state {
 	int m0;
 	struct pair *pairs;
 	size_t npairs, cappairs;
+	int64_t *ids;
+	size_t capids;
+	struct window *win;
+	size_t nwin, capwin;
 	struct pirx_buf cur;   /* the responder being read */
 };
 
-#define NONE ((size_t)-1)
 
 static size_t pool_add(struct pirx_buf *pool, const char *s)
 {
@@ -178,6 +193,65 @@ static int cmp_pair(const void *a, const void *b)
 	if (x->month != y->month)
 		return x->month < y->month ? -1 : 1;
 	return (x->incident > y->incident) - (x->incident < y->incident);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Appends the responder's trailing 3-month totals for every month whose
+ * 3 months hold any of its activity (pairs sorted by month, incident).
+ */
+static void add_windows(struct state *s, size_t ri)
+{
+	size_t lo = 0, hi = 0;
+
+	for (int m = s->m0; m <= s->month; m++) {
+		struct window *e;
+		int active = 0;
+		size_t nid = 0;
+
+		for (int k = m - 2; k <= m; k++)
+			if (k >= s->m0 && s->cells[k - s->m0].row != NONE)
+				active = 1;
+		while (lo < s->npairs && s->pairs[lo].month < m - 2)
+			lo++;
+		while (hi < s->npairs && s->pairs[hi].month <= m)
+			hi++;
+		if (!active)
+			continue;
+		GROW(s->win, s->nwin, s->capwin);
+		e = &s->win[s->nwin++];
+		memset(e, 0, sizeof(*e));
+		e->month = m;
+		e->responder = ri;
+		e->row = s->cells[m - s->m0].row;
+		for (int k = m - 2; k <= m; k++) {
+			const struct mcell *c;
+			if (k < s->m0)
+				continue;
+			c = &s->cells[k - s->m0];
+			e->engaged_s += c->engaged_s;
+			e->offhours_s += c->offhours_s;
+			e->x[SIG_SLEEP] += (double)c->sleep_pages;
+		}
+		e->x[SIG_OFFHOURS] = (double)e->offhours_s / HOUR;
+		/* Distinct incidents over the 3 months. */
+		if (hi - lo > s->capids) {
+			s->capids = hi - lo;
+			s->ids = pirx_xreallocarray(s->ids, s->capids, sizeof(*s->ids));
+		}
+		for (size_t i = lo; i < hi; i++)
+			s->ids[nid++] = s->pairs[i].incident;
+		qsort(s->ids, nid, sizeof(*s->ids), cmp_i64);
+		for (size_t i = 0; i < nid; i++)
+			if (i == 0 || s->ids[i] != s->ids[i - 1])
+				e->x[SIG_INCIDENTS] += 1;
+	}
 }
 
 /* Reads every row of the responder s->cur and appends its month rows. */
@@ -316,12 +390,14 @@ static int read_responder(struct state *s, struct pirx_err *err)
 		s->cells[run_month - s->m0].sleep_run = run;
 
 	for (int m = s->m0; m <= s->month; m++) {
-		const struct mcell *c = &s->cells[m - s->m0];
+		struct mcell *c = &s->cells[m - s->m0];
 		struct pirx_oncall_row *row;
 
+		c->row = NONE;
 		if (!c->incidents && !c->pages && !c->engaged_s)
 			continue;
 		GROW(s->rows, s->nrows, s->caprows);
+		c->row = s->nrows;
 		row = &s->rows[s->nrows++];
 		memset(row, 0, sizeof(*row));
 		row->month = m;
@@ -336,20 +412,11 @@ static int read_responder(struct state *s, struct pirx_err *err)
 		row->load_score = NAN;
 		row->reasons = NULL;
 	}
+	add_windows(s, ri);
 	return 0;
 }
 
 /* ---- scoring -------------------------------------------------------- */
-
-/* A responder's trailing 3-month totals at one month. */
-struct window {
-	int month;
-	size_t responder;
-	size_t row;          /* the responder's row in that month, or NONE */
-	int64_t engaged_s, offhours_s;
-	long sleep;
-	double x[NSIG];     /* hours, hours, pages */
-};
 
 static int cmp_window(const void *a, const void *b)
 {
@@ -360,75 +427,37 @@ static int cmp_window(const void *a, const void *b)
 	return (x->responder > y->responder) - (x->responder < y->responder);
 }
 
-static const char *const sig_name[NSIG] = {
-	"engaged time", "off-hours engaged time", "sleep-hour pages"
-};
-
-static void fmt_value(struct pirx_buf *b, int sig, double v)
+static void fmt_value(struct pirx_buf *b, int sig, double v, int first)
 {
-	if (sig == SIG_SLEEP)
-		pirx_buf_printf(b, "%.0f", v);
-	else
-		pirx_buf_printf(b, "%.1f h", v);
+	switch (sig) {
+	case SIG_INCIDENTS:
+		pirx_buf_printf(b, "%.0f incident%s", v, first && v == 1 ? "" : "s");
+		break;
+	case SIG_OFFHOURS:
+		pirx_buf_printf(b, "%.1f off-hours hours engaged", v);
+		break;
+	default:
+		pirx_buf_printf(b, "%.0f sleep-hour page%s", v, first && v == 1 ? "" : "s");
+		break;
+	}
 }
 
 /*
- * Scores the rows of every month against the responders active in the
- * same trailing 3 months. rows are responder-major, month ascending.
+ * Scores every row against the responders active in the same trailing 3
+ * months (s->win, one entry per responder and month with activity in the
+ * 3 months ending there). See docs/responder-load.md for the rule.
  */
 static void score(struct state *s, struct pirx_buf *reasons, size_t **reason_off)
 {
-	struct window *w = NULL;
-	size_t nw = 0, capw = 0;
-	double *v = NULL, *work = NULL;
+	struct window *w = s->win;
+	size_t nw = s->nwin;
+	double *v = pirx_xreallocarray(NULL, nw + 1, sizeof(*v));
+	double *work = pirx_xreallocarray(NULL, nw + 1, sizeof(*work));
 	size_t *roff = pirx_xcalloc(s->nrows + 1, sizeof(*roff));
 
 	for (size_t i = 0; i < s->nrows; i++)
 		roff[i] = NONE;
-	for (size_t a = 0; a < s->nrows;) {
-		size_t b = a, lo = a, hi = a;
-		int m;
-
-		while (b < s->nrows && s->rows[b].responder == s->rows[a].responder)
-			b++;
-		m = s->rows[a].month;
-		while (m <= s->month) {
-			struct window *e;
-
-			while (lo < b && s->rows[lo].month < m - 2)
-				lo++;
-			while (hi < b && s->rows[hi].month <= m)
-				hi++;
-			if (lo == hi) {
-				/* Nothing in [m-2, m]: jump to the next row's month. */
-				if (lo == b)
-					break;
-				m = s->rows[lo].month;
-				continue;
-			}
-			GROW(w, nw, capw);
-			e = &w[nw++];
-			memset(e, 0, sizeof(*e));
-			e->month = m;
-			e->responder = s->rows[a].responder;
-			e->row = NONE;
-			for (size_t k = lo; k < hi; k++) {
-				e->engaged_s += s->rows[k].engaged_s;
-				e->offhours_s += s->rows[k].offhours_s;
-				e->sleep += s->rows[k].sleep_pages;
-				if (s->rows[k].month == m)
-					e->row = k;
-			}
-			e->x[SIG_ENGAGED] = (double)e->engaged_s / HOUR;
-			e->x[SIG_OFFHOURS] = (double)e->offhours_s / HOUR;
-			e->x[SIG_SLEEP] = (double)e->sleep;
-			m++;
-		}
-		a = b;
-	}
 	qsort(w, nw, sizeof(*w), cmp_window);
-	v = pirx_xreallocarray(NULL, nw + 1, sizeof(*v));
-	work = pirx_xreallocarray(NULL, nw + 1, sizeof(*work));
 	for (size_t a = 0; a < nw;) {
 		size_t b = a, n;
 		double med[NSIG], scale[NSIG];
@@ -437,13 +466,11 @@ static void score(struct state *s, struct pirx_buf *reasons, size_t **reason_off
 			b++;
 		n = b - a;
 		for (int g = 0; g < NSIG; g++) {
-			double mad;
 			for (size_t k = 0; k < n; k++)
 				v[k] = w[a + k].x[g];
 			pirx_stats_sort(v, n);
 			med[g] = pirx_stats_median_sorted(v, n);
-			mad = pirx_stats_mad_sorted(v, n, work);
-			scale[g] = 1.4826 * mad;
+			scale[g] = 1.4826 * pirx_stats_mad_sorted(v, n, work);
 			if (scale[g] < SCALE_MEDIAN_FRACTION * med[g])
 				scale[g] = SCALE_MEDIAN_FRACTION * med[g];
 			if (scale[g] < sig_unit[g])
@@ -451,16 +478,16 @@ static void score(struct state *s, struct pirx_buf *reasons, size_t **reason_off
 		}
 		for (size_t k = a; k < b; k++) {
 			struct pirx_oncall_row *row;
-			double z[NSIG], best = 0;
-			int order[NSIG], nraise = 0;
-			enum pirx_risk risk = PIRX_RISK_NORMAL;
+			double z[NSIG], sum = 0;
+			int order[NSIG], nshow = 0, nhigh = 0;
 
 			if (w[k].row == NONE)
 				continue;
 			row = &s->rows[w[k].row];
+			row->incidents3 = (long)w[k].x[SIG_INCIDENTS];
 			row->engaged3_s = w[k].engaged_s;
 			row->offhours3_s = w[k].offhours_s;
-			row->sleep3 = w[k].sleep;
+			row->sleep3 = (long)w[k].x[SIG_SLEEP];
 			if (n < PIRX_ONCALL_MIN_PEERS) {
 				roff[w[k].row] = reasons->len;
 				pirx_buf_printf(reasons, "only %zu responder%s active in these 3 months: "
@@ -470,45 +497,41 @@ static void score(struct state *s, struct pirx_buf *reasons, size_t **reason_off
 			}
 			for (int g = 0; g < NSIG; g++) {
 				z[g] = (w[k].x[g] - med[g]) / scale[g];
-				if (z[g] > best)
-					best = z[g];
-				if (z[g] >= PIRX_ONCALL_Z_ELEVATED && w[k].x[g] >= sig_min[g]) {
-					enum pirx_risk rg = z[g] >= PIRX_ONCALL_Z_HIGH ? PIRX_RISK_HIGH
-										  : PIRX_RISK_ELEVATED;
-					if (rg > risk)
-						risk = rg;
-					order[nraise++] = g;
-				}
+				if (z[g] > 0)
+					sum += z[g];
+				if (w[k].x[g] < sig_min[g] || z[g] < PIRX_ONCALL_Z_ELEVATED)
+					continue;
+				order[nshow++] = g;
+				nhigh += z[g] >= PIRX_ONCALL_Z_HIGH;
 			}
-			row->load_score = round(best * 100.0) / 100.0;
-			row->risk = risk;
-			if (!nraise)
+			row->load_score = round(sum * 100.0) / 100.0;
+			/* Two signals well above: high; one well above, or two above: elevated. */
+			row->risk = nhigh >= 2 ? PIRX_RISK_HIGH
+				  : nhigh == 1 || nshow >= 2 ? PIRX_RISK_ELEVATED : PIRX_RISK_NORMAL;
+			if (row->risk == PIRX_RISK_NORMAL)
 				continue;
 			/* Reasons, the strongest signal first. */
-			for (int i = 1; i < nraise; i++)
+			for (int i = 1; i < nshow; i++)
 				for (int j = i; j > 0 && z[order[j]] > z[order[j - 1]]; j--) {
 					int t = order[j];
 					order[j] = order[j - 1];
 					order[j - 1] = t;
 				}
 			roff[w[k].row] = reasons->len;
-			for (int i = 0; i < nraise; i++) {
+			for (int i = 0; i < nshow; i++) {
 				int g = order[i];
-				if (i)
-					pirx_buf_puts(reasons, "; ");
-				pirx_buf_printf(reasons, "%s: ", sig_name[g]);
-				fmt_value(reasons, g, w[k].x[g]);
-				pirx_buf_puts(reasons, " in 3 months, median ");
-				fmt_value(reasons, g, med[g]);
-				pirx_buf_printf(reasons, " across %zu responders", n);
+				pirx_buf_puts(reasons, i ? "; " : "");
+				fmt_value(reasons, g, w[k].x[g], 1);
+				pirx_buf_puts(reasons, i ? " (median " : " in 3 months (median ");
+				pirx_buf_printf(reasons, g == SIG_OFFHOURS ? "%.1f)" : "%.0f)", med[g]);
 			}
+			pirx_buf_printf(reasons, ", compared with the %zu responders active in these months", n);
 			pirx_buf_append(reasons, "", 1);
 		}
 		a = b;
 	}
 	free(v);
 	free(work);
-	free(w);
 	*reason_off = roff;
 }
 
@@ -736,6 +759,8 @@ out:
 	free(s.rows);
 	free(s.cells);
 	free(s.pairs);
+	free(s.ids);
+	free(s.win);
 	free(roff);
 	free(rank);
 	free(order);
@@ -784,7 +809,7 @@ static int write_load(const struct pirx_report_ctx *ctx, const struct pirx_oncal
 		goto out;
 	pirx_csvw_header(w, "month,responder,team,incidents,engaged_hours,offhours_hours,pages,"
 			    "offhours_pages,sleep_pages,load_score,risk,reasons,"
-			    "engaged_hours_3m,offhours_hours_3m,sleep_pages_3m,sleep_run_nights");
+			    "incidents_3m,engaged_hours_3m,offhours_hours_3m,sleep_pages_3m,sleep_run_nights");
 	for (size_t i = 0; i < o->nrows; i++) {
 		const struct pirx_oncall_row *r = &o->rows[i];
 		const struct pirx_oncall_responder *p = &o->responders[r->responder];
@@ -804,6 +829,7 @@ static int write_load(const struct pirx_report_ctx *ctx, const struct pirx_oncal
 		pirx_csvw_fixed(w, r->load_score, 2);
 		pirx_csvw_text(w, risk_name[r->risk]);
 		pirx_csvw_text(w, r->reasons);
+		pirx_csvw_int(w, r->incidents3);
 		put_hours(w, r->engaged3_s);
 		put_hours(w, r->offhours3_s);
 		pirx_csvw_int(w, r->sleep3);

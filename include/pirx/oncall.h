@@ -48,10 +48,12 @@ struct pirx_oncall_row {
 	int sleep_run;         /* longest run of consecutive nights with sleep-hour
 				  pages that ends in this month (0 when none) */
 	/* Trailing 3 months (this month and the two before). */
+	long incidents3;       /* distinct incidents */
 	int64_t engaged3_s, offhours3_s;
 	long sleep3;
-	double load_score;     /* largest robust z of the three signals, >= 0;
-				  NaN when too few responders to compare */
+	double load_score;     /* sum of the positive robust z of the three
+				  signals (incidents, off-hours hours, sleep
+				  pages); NaN when too few responders to compare */
 	enum pirx_risk risk;
 	const char *reasons;   /* "" when nothing stands out */
 };
