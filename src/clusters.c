@@ -216,6 +216,7 @@ struct norm {
 	long weight;       /* factor rows */
 	long first_text;   /* the first input text with this normalization */
 	long mode;         /* taxonomy mode, or -1 */
+	double score;      /* its taxonomy score (0 when it joined by similarity) */
 	long group;        /* discovered group, or -1 */
 	struct svec vec;
 };
@@ -873,7 +874,8 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 			pirx_tokens_init(&tok);
 			B.norms[id].first_text = (long)i;
 			B.norms[id].group = -1;
-			B.norms[id].mode = B.tax && B.norms[id].tok.n ? pirx_taxonomy_match(B.tax, &B.norms[id].tok, NULL) : -1;
+			B.norms[id].mode = B.tax && B.norms[id].tok.n
+					   ? pirx_taxonomy_match(B.tax, &B.norms[id].tok, &B.norms[id].score) : -1;
 			B.nnorms = id + 1;
 		}
 		B.norms[id].weight += weights ? weights[i] : 1;
@@ -999,11 +1001,17 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 		struct pirx_cluster *cl = &out->clusters[c];
 		long w = weights ? weights[i] : 1;
 		out->cluster[i] = c;
-		if (cl->texts == 0 || w > (weights ? weights[cl->example] : 1)
-		    || (w == (weights ? weights[cl->example] : 1)
-			&& (strlen(texts[i]) < strlen(texts[cl->example])
-			    || (strlen(texts[i]) == strlen(texts[cl->example]) && strcmp(texts[i], texts[cl->example]) < 0))))
-			cl->example = i;
+		/* Example: the most frequent text, then the one the taxonomy
+		 * scored highest, then the shortest. */
+		{
+			size_t e = cl->example;
+			long we = weights ? weights[e] : 1;
+			double se = B.norms[norm_of[e]].score, si = nm->score;
+			size_t li = strlen(texts[i]), le = strlen(texts[e]);
+			if (cl->texts == 0 || w > we || (w == we && (si > se || (si == se && (li < le
+			    || (li == le && strcmp(texts[i], texts[e]) < 0))))))
+				cl->example = i;
+		}
 		cl->texts++;
 		cl->weight += w;
 	}

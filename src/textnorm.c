@@ -628,7 +628,7 @@ void pirx_textnorm_freeze(pirx_textnorm *tn)
 		const char *s = pirx_strtab_str(tn->vocab, id);
 		size_t len = strlen(s);
 		long best = -1, bestc = 0;
-		if (tn->vcount[id] > 2 || len < 5 || len > MAXLEN || !only_letters(s, len))
+		if (tn->vcount[id] > 2 || len < 6 || len > MAXLEN || !only_letters(s, len))
 			continue;
 		if (pirx_strtab_find(tn->protect, s, -1) >= 0 || pirx_strtab_find(tn->syn, s, -1) >= 0
 		    || pirx_strtab_find(tn->stops, s, -1) >= 0)

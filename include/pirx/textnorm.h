@@ -58,7 +58,7 @@ void pirx_textnorm_protect(pirx_textnorm *tn, const char *word);
 void pirx_textnorm_learn(pirx_textnorm *tn, const char *text, long weight);
 
 /*
- * Builds the correction table from the counts: a word of 5 letters or more
+ * Builds the correction table from the counts: a word of 6 letters or more
  * seen at most 2 times and less than a third as often as a word at edit
  * distance 1 (insertion, deletion, substitution or swap of neighbours) is
  * read as that word; protected words count as frequent. Without it no

@@ -140,8 +140,8 @@ static void test_hand_made_corpus(void **state)
 	s = slurp(dir, "factor_clusters.csv");
 	assert_string_equal(s,
 		"cluster_id,label,factors,incidents,services,first_seen,last_seen,example,category,source\n"
-		"cert-expiry,Certificate expiry,4,4,2,2025-12-25T00:00:00Z,2026-02-15T00:00:00Z,cert expired again,technical,taxonomy\n"
-		"disk-full,Disk full,2,2,3,2026-02-15T00:00:00Z,2026-03-05T00:00:00Z,disk full,technical,taxonomy\n");
+		"cert-expiry,Certificate expiry,4,4,2,2025-12-25T00:00:00Z,2026-02-15T00:00:00Z,the TLS certificate expired on checkout,technical,taxonomy\n"
+		"disk-full,Disk full,2,2,3,2026-02-15T00:00:00Z,2026-03-05T00:00:00Z,disk full on the log volume,technical,taxonomy\n");
 	free(s);
 	s = slurp(dir, "recurrence.csv");
 	assert_string_equal(s,
