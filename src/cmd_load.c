@@ -137,15 +137,7 @@ int pirx_cmd_load(int argc, char **argv)
 	};
 	const char *db_path = "pirx.db";
 	const char *dir;
-	int skip = 0, c, rc, code = PIRX_EXIT_FAIL;
-	char *tmp = NULL, *rej_path = NULL, *rej_tmp = NULL, *dbdir = NULL;
-	pirx_db *db = NULL;
-	pirx_csvw *rej = NULL;
-	struct pirx_err err;
-	struct pirx_corpus_stats st;
-	struct pirx_corpus_opts opts;
-	struct shown shown = {0, isatty(2)};
-	char list[512], miss[200];
+	int skip = 0, c;
 
 	opterr = 0;
 	optind = 1;
@@ -170,6 +162,21 @@ int pirx_cmd_load(int argc, char **argv)
 		fprintf(stderr, "pirx: load: --db needs a file name\n");
 		return pirx_cmd_usage("load");
 	}
+	return pirx_cmd_load_corpus(dir, db_path, skip);
+}
+
+int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip)
+{
+	int rc, code = PIRX_EXIT_FAIL;
+	char *tmp = NULL, *rej_path = NULL, *rej_tmp = NULL, *dbdir = NULL;
+	pirx_db *db = NULL;
+	pirx_csvw *rej = NULL;
+	struct pirx_err err;
+	struct pirx_corpus_stats st;
+	struct pirx_corpus_opts opts;
+	struct shown shown = {0, isatty(2)};
+	char list[512], miss[200];
+
 	pirx_err_clear(&err);
 	if (!pirx_fs_is_dir(dir)) {
 		fprintf(stderr, "pirx: %s: %s\n", dir, pirx_fs_exists(dir)

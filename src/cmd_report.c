@@ -73,7 +73,7 @@ int pirx_cmd_report(int argc, char **argv)
 	struct pirx_err err;
 	struct progress prog;
 	const char *dbpath = NULL, *corpus = NULL;
-	char *scratch_db = NULL;
+	char *scratch_db = NULL, *scratch_dir = NULL;
 	pirx_db *db = NULL;
 	uint64_t v;
 	int c, rc;
@@ -124,24 +124,26 @@ int pirx_cmd_report(int argc, char **argv)
 	o.progress_arg = &prog;
 
 	if (corpus) {
-		/* Load into a scratch database that lives only for this run. */
-		char tmpl[] = "/tmp/pirx-report-XXXXXX";
-		int fd = mkstemp(tmpl);
-		if (fd < 0) {
-			perror("pirx: cannot create a scratch database");
+		/* Load into a scratch database that lives only for this run,
+		 * exactly as `pirx load` would (same checks, same messages). */
+		const char *tmpdir = getenv("TMPDIR");
+		struct pirx_buf b;
+		char *dir;
+
+		pirx_buf_init(&b);
+		pirx_buf_printf(&b, "%s/pirx-report-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+		dir = mkdtemp(b.data);
+		if (!dir) {
+			perror("pirx: cannot create a scratch directory for the corpus database");
+			pirx_buf_release(&b);
 			return PIRX_EXIT_FAIL;
 		}
-		close(fd);
-		unlink(tmpl);
-		scratch_db = pirx_xstrdup(tmpl);
+		scratch_dir = pirx_xstrdup(dir);
+		pirx_buf_release(&b);
+		scratch_db = pirx_fs_join(scratch_dir, "corpus.db");
 		on_progress(&prog, "loading the corpus");
-		rc = pirx_err_set(&err, PIRX_EIO, corpus, 0, NULL, "--corpus is not available yet; use pirx load and --db");
-		if (rc) {
-			if (err.code)
-				pirx_cmd_print_err(&err);
-			rc = pirx_err_exit_code(rc);
+		if ((rc = pirx_cmd_load_corpus(corpus, scratch_db, 0)) != PIRX_EXIT_OK)
 			goto out;
-		}
 		dbpath = scratch_db;
 	}
 	if ((rc = pirx_db_open(dbpath, PIRX_DB_READ, &db, &err)) == 0)
@@ -160,9 +162,9 @@ int pirx_cmd_report(int argc, char **argv)
 	rc = PIRX_EXIT_OK;
 out:
 	pirx_db_close(db);
-	if (scratch_db) {
-		unlink(scratch_db);
-		free(scratch_db);
-	}
+	if (scratch_dir)
+		pirx_fs_rmtree(scratch_dir);
+	free(scratch_db);
+	free(scratch_dir);
 	return rc;
 }

@@ -15,6 +15,14 @@ int pirx_cmd_query(int argc, char **argv);
 int pirx_cmd_gen(int argc, char **argv);
 int pirx_cmd_import(int argc, char **argv);
 
+/*
+ * The body of `pirx load` after option parsing: validates dir, builds the
+ * database in a scratch file beside db_path and renames it into place,
+ * printing problems, warnings and the summary. Returns an exit code.
+ * `pirx report --corpus` loads through here too.
+ */
+int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip_invalid);
+
 /* Prints "pirx: " and an error record (location first) to stderr. */
 struct pirx_err;
 void pirx_cmd_print_err(const struct pirx_err *err);
