@@ -177,10 +177,9 @@ static int parse_front(const char *name, const char *fm, size_t n, long first,
 		if (!yaml_parser_parse(&p, &e)) {
 			long line = first + (long)p.problem_mark.line;
 			if (p.context && p.context_mark.line != p.problem_mark.line)
-				rc = fm_error(err, name, line, NULL,
-					      "front matter is not valid YAML: %s %s (line %ld)",
-					      p.problem ? p.problem : "syntax error", p.context,
-					      first + (long)p.context_mark.line);
+				rc = fm_error(err, name, first + (long)p.context_mark.line, NULL,
+					      "front matter is not valid YAML: %s, %s (found at line %ld)",
+					      p.context, p.problem ? p.problem : "syntax error", line);
 			else
 				rc = fm_error(err, name, line, NULL, "front matter is not valid YAML: %s%s%s",
 					      p.problem ? p.problem : "syntax error",
