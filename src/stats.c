@@ -7,10 +7,10 @@
  * tailed and months differ from each other for reasons no model knows
  * (a bad week, a reorg). Fitting log durations with Huber's M-estimator
  * keeps a few huge outliers from steering the slope; estimating its
- * variance with a sandwich clustered by month, and testing with t on
- * months - 2 degrees of freedom, makes the interval as wide as the
- * month-to-month noise really is. Counting every incident as independent
- * would call that noise a trend.
+ * variance by leaving out one month at a time (cluster jackknife), and
+ * testing with t on months - 1 degrees of freedom, makes the interval as
+ * wide as the month-to-month noise really is. Counting every incident as
+ * independent would call that noise a trend.
  */
 #include "pirx/stats.h"
 

@@ -52,7 +52,7 @@ struct pirx_trend_fit {
 	size_t n;          /* observations used */
 	int groups;        /* distinct clusters (months) */
 	double slope;      /* per unit of x */
-	double se;         /* cluster-robust standard error of the slope */
+	double se;         /* cluster-jackknife standard error of the slope */
 	double ci_low;     /* 95% interval of the slope */
 	double ci_high;
 	double p_value;    /* two-sided, H0: slope = 0 */
@@ -61,11 +61,12 @@ struct pirx_trend_fit {
 
 /*
  * Fits y = a + b x with Huber's M-estimator (IRLS, k = 1.345, scale by
- * MAD), and estimates the slope's uncertainty with a cluster-robust
- * (CR1) sandwich over the groups in group[] (e.g. the month of each
- * observation), using a t distribution with groups - 2 degrees of
- * freedom. Needs at least 3 groups and 3 observations; returns 0, or -1
- * when the data cannot support a fit (fit is then zeroed, NaN values).
+ * MAD), and estimates the slope's uncertainty with the delete-one-cluster
+ * jackknife over the groups in group[] (e.g. the month of each
+ * observation; CV3: each group left out in turn and the fit redone), using
+ * a t distribution with groups - 1 degrees of freedom. Needs at least 3
+ * groups and 3 observations; returns 0, or -1 when the data cannot support
+ * a fit (fit is then zeroed, NaN values).
  */
 int pirx_stats_trend(const double *x, const double *y, const int *group,
 		     size_t n, struct pirx_trend_fit *fit);
