@@ -1,11 +1,869 @@
 /*
- * actions: placeholder step of the report pipeline; writes nothing yet.
+ * actions: action-item follow-through and review timeliness, a step of the
+ * report pipeline (SPEC sections 3 and 4; every definition, denominator
+ * and the survival method are written out in docs/actions.md).
+ *
+ * Writes action_items_monthly.csv, overdue_actions.csv, reviews_monthly.csv,
+ * action_survival.csv, action_completion_summary.csv,
+ * action_items_by_team.csv, large_reviews.csv and the charts
+ * action_completion, action_overdue and action_survival.
+ *
+ * The monthly figures and the Kaplan-Meier curves come from one query over
+ * the items in order of creation and one pass in C: a month's items are
+ * contiguous, so each month is flushed when the next begins. Durations go
+ * into buffers that are reused from month to month, and the survival
+ * curves are built from per-day histograms of completions and censorings
+ * (times are whole days), so nothing is allocated per row and nothing is
+ * sorted in C but each month's durations. The overdue list, the per-team
+ * table and the large reviews are small results that SQL filters, groups
+ * and orders. Medians come from stats.c; csvio.c and plot.c own the
+ * output formats.
  */
 #include "pirx/report.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pirx/csvio.h"
+#include "pirx/fsutil.h"
+#include "pirx/mem.h"
+#include "pirx/plot.h"
+#include "pirx/stats.h"
+#include "pirx/timefmt.h"
+
+#define DAY 86400
+#define Z95 1.959963984540054   /* two-sided 95% normal quantile */
+#define CHART_MAX_DAYS 365      /* the survival chart shows the first year */
+#define LARGE_REVIEW 5          /* more items than this: a large review */
+
+/* Groups: `all`, the three priorities, and unknown priority (`all` only). */
+enum { G_ALL, G_MUST, G_SHOULD, G_NICE, G_UNKNOWN, NGROUP };
+#define NROWGROUPS 4            /* groups with rows of their own in the CSVs */
+static const char *const group_name[NGROUP] = {
+	"all", "must-fix", "should-fix", "nice-to-have", "unknown"
+};
+
+/* What an item is at the as-of instant. */
+enum { O_OPEN, O_DONE, O_CANCELLED };
+
+struct item {
+	int64_t created, due, done;
+	int has_due;
+	int has_time;     /* done with a known completion time (before as-of) */
+	int group;        /* G_MUST .. G_UNKNOWN */
+	int outcome;      /* O_* */
+};
+
+/* One month of one group while the items stream by. */
+struct acc {
+	long created, cancelled, completed, open, overdue, settled, on_time;
+	double *days;     /* days to complete, reused from month to month */
+	size_t ndays, cap;
+};
+
+/* One row of a Kaplan-Meier table (times in whole days). */
+struct km_row {
+	int day;
+	long at_risk, completed, censored;
+	double surv, se;  /* S(day) after the drop at day; Greenwood standard error */
+};
+
+/* A Kaplan-Meier curve in the making: histograms over whole days. */
+struct km {
+	long *ev, *cens;  /* completions and censorings per day, 0..maxday */
+	long items, done;
+	int last_day;     /* largest day observed (completion or censoring), -1: none */
+	struct km_row *rows;
+	size_t nrows;
+};
+
+struct actions {
+	const struct pirx_report_ctx *ctx;
+	int first_month;          /* month of the first item; -1 when none */
+	int nmonths;              /* first_month .. ctx->month */
+	int maxday;               /* histogram size - 1 */
+	struct acc acc[NGROUP];
+	struct km km[NROWGROUPS];
+	double *rate;             /* [month offset][NROWGROUPS] completion rate */
+	long *overdue;            /* [month offset][NGROUP] overdue items */
+	long items;
+};
+
+/* Binds v to every use of the named parameter (":as_of"). */
+static void bind_i64(pirx_stmt *st, const char *name, int64_t v)
+{
+	int n = pirx_stmt_param_count(st);
+
+	for (int i = 1; i <= n; i++) {
+		const char *p = pirx_stmt_param_name(st, i);
+		if (p && strcmp(p + 1, name) == 0)
+			pirx_stmt_bind_int64(st, i, v);
+	}
+}
+
+static double rate(long num, long den)
+{
+	return den > 0 ? (double)num / (double)den : NAN;
+}
+
+/* Opens dir/name and writes its header row. */
+static int open_csv(const struct pirx_report_ctx *ctx, const char *name, const char *header,
+		    pirx_csvw **w, struct pirx_err *err)
+{
+	char *path = pirx_fs_join(ctx->dir, name);
+	int rc = pirx_csvw_open(path, w, err);
+
+	free(path);
+	if (rc == 0)
+		pirx_csvw_header(*w, header);
+	return rc;
+}
+
+/* Closes w, keeping the first error. */
+static int close_csv(pirx_csvw *w, int rc, struct pirx_err *err)
+{
+	if (pirx_csvw_close(w, rc ? NULL : err) != 0 && rc == 0)
+		rc = PIRX_EIO;
+	return rc;
+}
+
+/* 1 when the load found action_items.csv with at least one row. */
+static int have_items_file(pirx_db *db, int *have, struct pirx_err *err)
+{
+	pirx_stmt *st = NULL;
+	int rc, step;
+
+	*have = 0;
+	if ((rc = pirx_db_prepare(db, "corpus_files", &st, err)))
+		return rc;
+	while ((step = pirx_stmt_step(st, err)) == 1)
+		if (strcmp(pirx_stmt_text(st, 0), "action_items.csv") == 0 && pirx_stmt_int64(st, 1) > 0)
+			*have = 1;
+	pirx_stmt_finalize(st);
+	return step < 0 ? step : 0;
+}
+
+/* ---- the pass over the items ----------------------------------------- */
+
+/*
+ * Reads one row of actions_items. A known completed_at decides: done when
+ * before as-of, open otherwise. Without one the status decides, and a done
+ * item then has no completion time (it counts as completed, but in no
+ * duration, on-time figure or curve).
+ */
+static void read_item(pirx_stmt *st, int64_t as_of, struct item *it)
+{
+	int status = (int)pirx_stmt_int64(st, 4);
+
+	it->created = pirx_stmt_int64(st, 0);
+	it->has_due = !pirx_stmt_is_null(st, 1);
+	it->due = it->has_due ? pirx_stmt_int64(st, 1) : 0;
+	it->group = G_MUST + (int)pirx_stmt_int64(st, 3);
+	it->has_time = 0;
+	it->done = 0;
+	if (!pirx_stmt_is_null(st, 2)) {
+		it->done = pirx_stmt_int64(st, 2);
+		it->has_time = it->done < as_of;
+		it->outcome = it->has_time ? O_DONE : O_OPEN;
+	} else {
+		it->outcome = status == 2 ? O_CANCELLED : status == 1 ? O_DONE : O_OPEN;
+	}
+}
+
+static void acc_add(struct acc *a, const struct item *it, int64_t as_of)
+{
+	a->created++;
+	switch (it->outcome) {
+	case O_CANCELLED:
+		a->cancelled++;
+		break;
+	case O_DONE:
+		a->completed++;
+		if (it->has_time && it->done >= it->created) {
+			if (a->ndays == a->cap) {
+				a->cap = a->cap ? a->cap * 2 : 256;
+				a->days = pirx_xreallocarray(a->days, a->cap, sizeof(*a->days));
+			}
+			a->days[a->ndays++] = (double)(it->done - it->created) / DAY;
+		}
+		if (it->has_time && it->has_due) {
+			a->settled++;
+			a->on_time += it->done <= it->due;
+		}
+		break;
+	default:
+		a->open++;
+		if (it->has_due && it->due < as_of) {
+			a->overdue++;
+			a->settled++;
+		}
+		break;
+	}
+}
+
+static void acc_clear(struct acc *a)
+{
+	double *days = a->days;
+	size_t cap = a->cap;
+
+	memset(a, 0, sizeof(*a));
+	a->days = days;
+	a->cap = cap;
+}
+
+/* Adds an item to a curve: completions at the whole day reached (rounded
+ * up), open items censored at the last whole day they were seen open. */
+static void km_add(struct km *k, const struct item *it, int64_t as_of)
+{
+	int64_t day;
+
+	if (it->outcome == O_CANCELLED || (it->outcome == O_DONE && !it->has_time))
+		return;
+	if (it->outcome == O_DONE) {
+		if (it->done < it->created)
+			return;   /* out of order: the duration is left out */
+		day = (it->done - it->created + DAY - 1) / DAY;
+		k->ev[day]++;
+		k->done++;
+	} else {
+		day = (as_of - it->created) / DAY;
+		k->cens[day]++;
+	}
+	k->items++;
+	if (day > k->last_day)
+		k->last_day = (int)day;
+}
+
+/*
+ * The Kaplan-Meier table: a row at day 0, at every day with completions
+ * and at the last day observed. `censored` on a row counts the items whose
+ * follow-up ends from that day up to the next row, so that each row's
+ * at_risk is the previous one's minus its completed and censored. Ties:
+ * items censored on a day are still at risk on that day. Greenwood's
+ * variance, S^2 * sum d / (n (n - d)); zero once S reaches 0.
+ */
+static void km_build(struct km *k)
+{
+	long n = k->items;
+	double s = 1.0, g = 0.0;
+
+	k->nrows = 0;
+	if (k->items == 0)
+		return;
+	k->rows = pirx_xreallocarray(k->rows, (size_t)k->last_day + 2, sizeof(*k->rows));
+	for (int d = 0; d <= k->last_day; d++) {
+		long dd = k->ev[d];
+		if (d == 0 || dd > 0 || d == k->last_day) {
+			struct km_row *r = &k->rows[k->nrows++];
+			if (dd > 0) {
+				s *= 1.0 - (double)dd / (double)n;
+				if (n > dd)
+					g += (double)dd / ((double)n * (double)(n - dd));
+			}
+			r->day = d;
+			r->at_risk = n;
+			r->completed = dd;
+			r->censored = 0;
+			r->surv = s;
+			r->se = s > 0 ? s * sqrt(g) : 0.0;
+		}
+		k->rows[k->nrows - 1].censored += k->cens[d];
+		n -= dd + k->cens[d];
+	}
+}
+
+/* S(t) for whole days t: NaN past the follow-up unless the curve reached 0. */
+static double km_surv_at(const struct km *k, int t)
+{
+	double s = 1.0;
+
+	if (k->nrows == 0)
+		return NAN;
+	for (size_t i = 0; i < k->nrows && k->rows[i].day <= t; i++)
+		s = k->rows[i].surv;
+	if (t > k->last_day && s > 0)
+		return NAN;
+	return s;
+}
+
+/*
+ * The KM median: the first day S falls to 0.5 or below; when S is exactly
+ * 0.5 there, the midpoint to the next completion day (so that with nothing
+ * censored it is the ordinary median). NaN when S never reaches 0.5. Its
+ * 95% interval (Brookmeyer-Crowley with Greenwood's variance, the plain
+ * band): the days t with |S(t) - 0.5| <= z se(t), from the first day the
+ * band's lower edge reaches 0.5 to the first day its upper edge falls below
+ * it (NaN when it never does).
+ */
+static void km_median(const struct km *k, double *med, double *lo, double *hi)
+{
+	*med = *lo = *hi = NAN;
+	for (size_t i = 0; i < k->nrows; i++) {
+		const struct km_row *r = &k->rows[i];
+		if (isnan(*med) && r->surv <= 0.5 + 1e-12) {
+			*med = r->day;
+			if (fabs(r->surv - 0.5) <= 1e-12) {
+				for (size_t j = i + 1; j < k->nrows; j++)
+					if (k->rows[j].completed > 0) {
+						*med = (r->day + k->rows[j].day) / 2.0;
+						break;
+					}
+			}
+		}
+		if (isnan(*lo) && r->surv - Z95 * r->se <= 0.5 + 1e-12)
+			*lo = r->day;
+		if (isnan(*hi) && r->surv + Z95 * r->se < 0.5 - 1e-12)
+			*hi = r->day;
+	}
+}
+
+/* Writes the monthly rows of month m from the accumulators, then clears them. */
+static void flush_month(struct actions *A, pirx_csvw *w, int m)
+{
+	int off = m - A->first_month;
+
+	for (int g = 0; g < NGROUP; g++) {
+		struct acc *a = &A->acc[g];
+		if (g < NROWGROUPS && a->created > 0) {
+			pirx_stats_sort(a->days, a->ndays);
+			pirx_csvw_month(w, m);
+			pirx_csvw_text(w, group_name[g]);
+			pirx_csvw_int(w, a->created);
+			pirx_csvw_int(w, a->completed);
+			pirx_csvw_fixed(w, rate(a->completed, a->created - a->cancelled), 4);
+			pirx_csvw_fixed(w, rate(a->on_time, a->settled), 4);
+			pirx_csvw_fixed(w, pirx_stats_median_sorted(a->days, a->ndays), 2);
+			pirx_csvw_int(w, a->open);
+			pirx_csvw_int(w, a->overdue);
+			pirx_csvw_int(w, a->cancelled);
+			pirx_csvw_int(w, a->settled);
+			pirx_csvw_end_row(w);
+			A->rate[(size_t)off * NROWGROUPS + (size_t)g] =
+				rate(a->completed, a->created - a->cancelled);
+		}
+		A->overdue[(size_t)off * NGROUP + (size_t)g] = a->overdue;
+		acc_clear(a);
+	}
+}
+
+/* Sizes the per-month and per-day arrays once the first item is known. */
+static void start(struct actions *A, int64_t first_created)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+
+	A->first_month = pirx_month_of(first_created);
+	A->nmonths = ctx->month - A->first_month + 1;
+	A->maxday = (int)((ctx->as_of - first_created + DAY - 1) / DAY);
+	A->rate = pirx_xcalloc((size_t)A->nmonths * NROWGROUPS, sizeof(*A->rate));
+	for (size_t i = 0; i < (size_t)A->nmonths * NROWGROUPS; i++)
+		A->rate[i] = NAN;
+	A->overdue = pirx_xcalloc((size_t)A->nmonths * NGROUP, sizeof(*A->overdue));
+	for (int g = 0; g < NROWGROUPS; g++) {
+		A->km[g].ev = pirx_xcalloc((size_t)A->maxday + 1, sizeof(long));
+		A->km[g].cens = pirx_xcalloc((size_t)A->maxday + 1, sizeof(long));
+	}
+}
+
+static const char monthly_header[] =
+	"month,priority,created,completed,completion_rate,on_time_rate,"
+	"median_days_to_complete,open,overdue,cancelled,due_settled";
+
+/* action_items_monthly.csv, and the curves' histograms, in one pass. */
+static int pass_items(struct actions *A, int have, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	pirx_stmt *st = NULL;
+	pirx_csvw *w = NULL;
+	struct item it;
+	int rc, step = 0, month = -1;
+
+	if ((rc = open_csv(ctx, "action_items_monthly.csv", monthly_header, &w, err)))
+		goto out;
+	if (!have)
+		goto out;
+	if ((rc = pirx_db_prepare(ctx->db, "actions_items", &st, err)))
+		goto out;
+	bind_i64(st, "as_of", ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		int m;
+		read_item(st, ctx->as_of, &it);
+		m = pirx_month_of(it.created);
+		if (A->items++ == 0)
+			start(A, it.created);
+		if (m != month) {
+			if (month >= 0)
+				flush_month(A, w, month);
+			month = m;
+		}
+		acc_add(&A->acc[G_ALL], &it, ctx->as_of);
+		acc_add(&A->acc[it.group], &it, ctx->as_of);
+		km_add(&A->km[G_ALL], &it, ctx->as_of);
+		if (it.group < NROWGROUPS)
+			km_add(&A->km[it.group], &it, ctx->as_of);
+	}
+	if (step < 0) {
+		rc = step;
+		goto out;
+	}
+	if (month >= 0)
+		flush_month(A, w, month);
+out:
+	rc = close_csv(w, rc, err);
+	pirx_stmt_finalize(st);
+	return rc;
+}
+
+/* The day of the k-th (1-based) earliest completion of a curve. */
+static int hist_kth(const struct km *k, long kth)
+{
+	long seen = 0;
+
+	for (int d = 0; d <= k->last_day; d++) {
+		seen += k->ev[d];
+		if (seen >= kth)
+			return d;
+	}
+	return k->last_day;
+}
+
+/* action_survival.csv and action_completion_summary.csv. */
+static int write_survival(struct actions *A, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	pirx_csvw *w = NULL, *s = NULL;
+	int rc;
+
+	if ((rc = open_csv(ctx, "action_survival.csv",
+			   "priority,days,remaining,at_risk,completed,censored,ci95_low,ci95_high",
+			   &w, err)))
+		goto out;
+	if ((rc = open_csv(ctx, "action_completion_summary.csv",
+			   "priority,items,completed,km_median_days,km_median_ci95_low,"
+			   "km_median_ci95_high,done_within_30d,done_within_60d,done_within_90d,"
+			   "open,completed_median_days",
+			   &s, err)))
+		goto out;
+	for (int g = 0; g < NROWGROUPS; g++) {
+		struct km *k = &A->km[g];
+		double med, lo, hi, plain;
+		if (!k->ev)
+			continue;
+		km_build(k);
+		if (k->items == 0)
+			continue;
+		for (size_t i = 0; i < k->nrows; i++) {
+			const struct km_row *r = &k->rows[i];
+			pirx_csvw_text(w, group_name[g]);
+			pirx_csvw_int(w, r->day);
+			pirx_csvw_fixed(w, r->surv, 4);
+			pirx_csvw_int(w, r->at_risk);
+			pirx_csvw_int(w, r->completed);
+			pirx_csvw_int(w, r->censored);
+			pirx_csvw_fixed(w, fmax(0.0, r->surv - Z95 * r->se), 4);
+			pirx_csvw_fixed(w, fmin(1.0, r->surv + Z95 * r->se), 4);
+			pirx_csvw_end_row(w);
+		}
+		km_median(k, &med, &lo, &hi);
+		/* The plain median of the completion days, for contrast. */
+		plain = k->done == 0 ? NAN : k->done % 2 ? hist_kth(k, (k->done + 1) / 2)
+			: (hist_kth(k, k->done / 2) + hist_kth(k, k->done / 2 + 1)) / 2.0;
+		pirx_csvw_text(s, group_name[g]);
+		pirx_csvw_int(s, k->items);
+		pirx_csvw_int(s, k->done);
+		pirx_csvw_fixed(s, med, 2);
+		pirx_csvw_fixed(s, lo, 2);
+		pirx_csvw_fixed(s, hi, 2);
+		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 30), 4);
+		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 60), 4);
+		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 90), 4);
+		pirx_csvw_int(s, k->items - k->done);
+		pirx_csvw_fixed(s, plain, 2);
+		pirx_csvw_end_row(s);
+	}
+out:
+	rc = close_csv(w, rc, err);
+	rc = close_csv(s, rc, err);
+	return rc;
+}
+
+/* overdue_actions.csv: SQL selects and orders; days overdue, 1 decimal. */
+static int write_overdue(struct actions *A, int have, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	pirx_stmt *st = NULL;
+	pirx_csvw *w = NULL;
+	int rc, step;
+
+	if ((rc = open_csv(ctx, "overdue_actions.csv",
+			   "id,incident_id,title,owner,team,priority,due_at,days_overdue,created_at",
+			   &w, err)))
+		goto out;
+	if (!have)
+		goto out;
+	if ((rc = pirx_db_prepare(ctx->db, "actions_overdue", &st, err)))
+		goto out;
+	bind_i64(st, "as_of", ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		int64_t due = pirx_stmt_int64(st, 6);
+		for (int c = 0; c < 6; c++) {
+			if (pirx_stmt_is_null(st, c))
+				pirx_csvw_empty(w);
+			else
+				pirx_csvw_textn(w, pirx_stmt_text(st, c), (size_t)pirx_stmt_bytes(st, c));
+		}
+		pirx_csvw_time(w, due);
+		pirx_csvw_fixed(w, (double)(ctx->as_of - due) / DAY, 1);
+		pirx_csvw_time(w, pirx_stmt_int64(st, 7));
+		pirx_csvw_end_row(w);
+	}
+	if (step < 0)
+		rc = step;
+out:
+	rc = close_csv(w, rc, err);
+	pirx_stmt_finalize(st);
+	return rc;
+}
+
+/* action_items_by_team.csv over the window. */
+static int write_teams(struct actions *A, int have, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	pirx_stmt *st = NULL;
+	pirx_csvw *w = NULL;
+	int rc, step;
+
+	if ((rc = open_csv(ctx, "action_items_by_team.csv",
+			   "team,created,completed,completion_rate,overdue,must_fix_overdue,"
+			   "cancelled,open",
+			   &w, err)))
+		goto out;
+	if (!have)
+		goto out;
+	if ((rc = pirx_db_prepare(ctx->db, "actions_by_team", &st, err)))
+		goto out;
+	bind_i64(st, "from", pirx_month_start(ctx->window_start));
+	bind_i64(st, "as_of", ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		long created = (long)pirx_stmt_int64(st, 1), cancelled = (long)pirx_stmt_int64(st, 2);
+		long completed = (long)pirx_stmt_int64(st, 3);
+		if (pirx_stmt_is_null(st, 0))
+			pirx_csvw_empty(w);
+		else
+			pirx_csvw_textn(w, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
+		pirx_csvw_int(w, created);
+		pirx_csvw_int(w, completed);
+		pirx_csvw_fixed(w, rate(completed, created - cancelled), 4);
+		pirx_csvw_int(w, pirx_stmt_int64(st, 5));
+		pirx_csvw_int(w, pirx_stmt_int64(st, 6));
+		pirx_csvw_int(w, cancelled);
+		pirx_csvw_int(w, pirx_stmt_int64(st, 4));
+		pirx_csvw_end_row(w);
+	}
+	if (step < 0)
+		rc = step;
+out:
+	rc = close_csv(w, rc, err);
+	pirx_stmt_finalize(st);
+	return rc;
+}
+
+/* large_reviews.csv: reviews in the window with more than five items. */
+static int write_large(struct actions *A, int have, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	pirx_stmt *st = NULL;
+	pirx_csvw *w = NULL;
+	int rc, step;
+
+	if ((rc = open_csv(ctx, "large_reviews.csv", "incident_id,items,month,review_at,team,title",
+			   &w, err)))
+		goto out;
+	if (!have)
+		goto out;
+	if ((rc = pirx_db_prepare(ctx->db, "reviews_large", &st, err)))
+		goto out;
+	bind_i64(st, "from", pirx_month_start(ctx->window_start));
+	bind_i64(st, "as_of", ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		pirx_csvw_textn(w, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
+		pirx_csvw_int(w, pirx_stmt_int64(st, 1));
+		pirx_csvw_month(w, pirx_month_of(pirx_stmt_int64(st, 2)));
+		pirx_csvw_time(w, pirx_stmt_int64(st, 3));
+		for (int c = 4; c < 6; c++) {
+			if (pirx_stmt_is_null(st, c))
+				pirx_csvw_empty(w);
+			else
+				pirx_csvw_textn(w, pirx_stmt_text(st, c), (size_t)pirx_stmt_bytes(st, c));
+		}
+		pirx_csvw_end_row(w);
+	}
+	if (step < 0)
+		rc = step;
+out:
+	rc = close_csv(w, rc, err);
+	pirx_stmt_finalize(st);
+	return rc;
+}
+
+/* ---- review timeliness ------------------------------------------------ */
+
+struct rev_month {
+	long incidents, resolved, reviewed, over5;
+	double *days, *items;     /* reused from month to month */
+	size_t ndays, nitems, cap;
+};
+
+static void rev_flush(struct rev_month *r, pirx_csvw *w, int m, int have)
+{
+	pirx_stats_sort(r->days, r->ndays);
+	pirx_stats_sort(r->items, r->nitems);
+	pirx_csvw_month(w, m);
+	pirx_csvw_int(w, r->resolved);
+	pirx_csvw_int(w, r->reviewed);
+	pirx_csvw_fixed(w, pirx_stats_median_sorted(r->days, r->ndays), 2);
+	if (have) {
+		pirx_csvw_fixed(w, pirx_stats_median_sorted(r->items, r->nitems), 1);
+		pirx_csvw_int(w, r->over5);
+	} else {
+		pirx_csvw_empty(w);
+		pirx_csvw_empty(w);
+	}
+	pirx_csvw_int(w, r->incidents);
+	pirx_csvw_end_row(w);
+	r->incidents = r->resolved = r->reviewed = r->over5 = 0;
+	r->ndays = r->nitems = 0;
+}
+
+/*
+ * reviews_monthly.csv, per month of started_at. Without action items in
+ * the corpus the two item columns are empty (not zero: unknown).
+ */
+static int write_reviews(struct actions *A, int have, struct pirx_err *err)
+{
+	const struct pirx_report_ctx *ctx = A->ctx;
+	struct rev_month r;
+	pirx_stmt *st = NULL;
+	pirx_csvw *w = NULL;
+	int rc, step, month = -1;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = open_csv(ctx, "reviews_monthly.csv",
+			   "month,resolved,reviewed,median_days_to_review,median_items_per_review,"
+			   "reviews_over_5_items,incidents",
+			   &w, err)))
+		goto out;
+	if ((rc = pirx_db_prepare(ctx->db, "reviews_incidents", &st, err)))
+		goto out;
+	bind_i64(st, "as_of", ctx->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		int m = pirx_month_of(pirx_stmt_int64(st, 0));
+		int resolved = !pirx_stmt_is_null(st, 1) && pirx_stmt_int64(st, 1) < ctx->as_of;
+		int reviewed = !pirx_stmt_is_null(st, 2) && pirx_stmt_int64(st, 2) < ctx->as_of;
+		long items = (long)pirx_stmt_int64(st, 3);
+
+		if (m != month) {
+			if (month >= 0)
+				rev_flush(&r, w, month, have);
+			month = m;
+		}
+		if (r.nitems == r.cap) {
+			r.cap = r.cap ? r.cap * 2 : 256;
+			r.days = pirx_xreallocarray(r.days, r.cap, sizeof(*r.days));
+			r.items = pirx_xreallocarray(r.items, r.cap, sizeof(*r.items));
+		}
+		r.incidents++;
+		r.resolved += resolved;
+		if (!reviewed)
+			continue;
+		r.reviewed++;
+		r.items[r.nitems++] = (double)items;
+		r.over5 += items > LARGE_REVIEW;
+		if (resolved && pirx_stmt_int64(st, 2) >= pirx_stmt_int64(st, 1))
+			r.days[r.ndays++] = (double)(pirx_stmt_int64(st, 2) - pirx_stmt_int64(st, 1)) / DAY;
+	}
+	if (step < 0) {
+		rc = step;
+		goto out;
+	}
+	if (month >= 0)
+		rev_flush(&r, w, month, have);
+out:
+	rc = close_csv(w, rc, err);
+	pirx_stmt_finalize(st);
+	free(r.days);
+	free(r.items);
+	return rc;
+}
+
+/* ---- charts ----------------------------------------------------------- */
+
+/* First month the monthly charts show: the window, or the first item's month. */
+static int chart_from(const struct actions *A)
+{
+	return A->ctx->window_start > A->first_month ? A->ctx->window_start : A->first_month;
+}
+
+/* action_completion: monthly completion rate by priority, lines. */
+static int chart_completion(const struct actions *A, struct pirx_err *err)
+{
+	pirx_plot *p = pirx_plot_new("action_completion", PIRX_PLOT_X_MONTH, NROWGROUPS);
+	int rc;
+
+	pirx_plot_title(p, "Action items completed, by month created and priority");
+	pirx_plot_labels(p, "month created", "share completed (excluding cancelled)");
+	pirx_plot_yrange(p, 0.0, 1.2);
+	for (int g = 0; g < NROWGROUPS; g++)
+		pirx_plot_column(p, g + 1, group_name[g]);
+	for (int m = chart_from(A); m <= A->ctx->month; m++) {
+		pirx_plot_row_month(p, m);
+		for (int g = 0; g < NROWGROUPS; g++)
+			pirx_plot_value(p, A->rate[(size_t)(m - A->first_month) * NROWGROUPS + (size_t)g]);
+	}
+	for (int g = 0; g < NROWGROUPS; g++)
+		pirx_plot_series(p, PIRX_PLOT_LINEPOINTS, g + 1, 0, 0);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	pirx_plot_free(p);
+	return rc;
+}
+
+/*
+ * action_overdue: items overdue at as-of by month created and priority,
+ * stacked; months before the window are summed into one first bar.
+ */
+static int chart_overdue(const struct actions *A, struct pirx_err *err)
+{
+	int from = chart_from(A), ncols = NGROUP - 1, rc;
+	long before[NGROUP] = {0}, unknown = 0, top = 0, sum_before = 0;
+	pirx_plot *p;
+	char label[64], mon[PIRX_MONTH_STRLEN];
+
+	for (int off = 0; off < A->nmonths; off++) {
+		unknown += A->overdue[(size_t)off * NGROUP + G_UNKNOWN];
+		if (A->first_month + off < from)
+			for (int g = 0; g < NGROUP; g++)
+				before[g] += A->overdue[(size_t)off * NGROUP + (size_t)g];
+	}
+	if (!unknown)
+		ncols--;   /* no column for unknown priority when there is none */
+	for (int off = 0; off < A->nmonths; off++) {
+		long sum = 0;
+		if (A->first_month + off < from)
+			continue;
+		for (int g = G_MUST; g < NGROUP; g++)
+			sum += A->overdue[(size_t)off * NGROUP + (size_t)g];
+		if (sum > top)
+			top = sum;
+	}
+	for (int g = G_MUST; g < NGROUP; g++)
+		sum_before += before[g];
+	if (sum_before > top)
+		top = sum_before;
+	p = pirx_plot_new("action_overdue", PIRX_PLOT_X_LABEL, ncols);
+	pirx_plot_title(p, "Open action items past their due date, by month created");
+	pirx_plot_labels(p, "month created", "items overdue");
+	pirx_plot_yrange(p, 0.0, top > 0 ? ceil((double)top * 1.2) : 1.0);   /* room for the key */
+	for (int c = 0; c < ncols; c++)
+		pirx_plot_column(p, c + 1, group_name[G_MUST + c]);
+	if (from > A->first_month) {
+		pirx_month_format(from, mon);
+		snprintf(label, sizeof(label), "before %s", mon);
+		pirx_plot_row_label(p, label);
+		for (int c = 0; c < ncols; c++)
+			pirx_plot_value(p, (double)before[G_MUST + c]);
+	}
+	for (int m = from; m <= A->ctx->month; m++) {
+		pirx_month_format(m, mon);
+		pirx_plot_row_label(p, mon);
+		for (int c = 0; c < ncols; c++)
+			pirx_plot_value(p, (double)A->overdue[(size_t)(m - A->first_month) * NGROUP +
+							      (size_t)(G_MUST + c)]);
+	}
+	for (int c = 0; c < ncols; c++)
+		pirx_plot_series(p, PIRX_PLOT_STACKED, c + 1, 0, 0);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	pirx_plot_free(p);
+	return rc;
+}
+
+/*
+ * action_survival: the KM curves, share still open by days since creation,
+ * over the first year; a curve stops where its follow-up ends.
+ */
+static int chart_survival(const struct actions *A, struct pirx_err *err)
+{
+	int cap = 0, rc;
+	size_t next[NROWGROUPS] = {0};
+	double cur[NROWGROUPS];
+	pirx_plot *p;
+
+	for (int g = 0; g < NROWGROUPS; g++) {
+		cur[g] = 1.0;
+		if (A->km[g].items > 0 && A->km[g].last_day > cap)
+			cap = A->km[g].last_day;
+	}
+	if (cap > CHART_MAX_DAYS)
+		cap = CHART_MAX_DAYS;
+	p = pirx_plot_new("action_survival", PIRX_PLOT_X_NUMBER, NROWGROUPS);
+	pirx_plot_title(p, "Action items still open, by days since created (Kaplan-Meier)");
+	pirx_plot_labels(p, "days since created", "share still open");
+	pirx_plot_yrange(p, 0.0, 1.25);
+	for (int g = 0; g < NROWGROUPS; g++)
+		pirx_plot_column(p, g + 1, group_name[g]);
+	for (int d = 0; d <= cap; d++) {
+		int change = d == 0 || d == cap;
+		for (int g = 0; g < NROWGROUPS; g++) {
+			const struct km *k = &A->km[g];
+			if (next[g] < k->nrows && k->rows[next[g]].day == d) {
+				cur[g] = k->rows[next[g]++].surv;
+				change = 1;
+			}
+		}
+		if (!change)
+			continue;
+		pirx_plot_row_number(p, d);
+		for (int g = 0; g < NROWGROUPS; g++) {
+			const struct km *k = &A->km[g];
+			pirx_plot_value(p, k->items > 0 && (d <= k->last_day || cur[g] == 0) ? cur[g] : NAN);
+		}
+	}
+	for (int g = 0; g < NROWGROUPS; g++)
+		if (A->km[g].items > 0)
+			pirx_plot_series(p, PIRX_PLOT_STEPS, g + 1, 0, 0);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	pirx_plot_free(p);
+	return rc;
+}
+
 int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
-	(void)ctx;
-	(void)err;
-	return 0;
+	struct actions A;
+	int have = 0, rc;
+
+	memset(&A, 0, sizeof(A));
+	A.ctx = ctx;
+	A.first_month = -1;
+	for (int g = 0; g < NROWGROUPS; g++)
+		A.km[g].last_day = -1;
+	if ((rc = have_items_file(ctx->db, &have, err)))
+		goto out;
+	if ((rc = pass_items(&A, have, err)) || (rc = write_survival(&A, err)) ||
+	    (rc = write_overdue(&A, have, err)) || (rc = write_teams(&A, have, err)) ||
+	    (rc = write_large(&A, have, err)) || (rc = write_reviews(&A, have, err)))
+		goto out;
+	if (A.items > 0 && ((rc = chart_completion(&A, err)) || (rc = chart_overdue(&A, err)) ||
+			    (rc = chart_survival(&A, err))))
+		goto out;
+out:
+	for (int g = 0; g < NGROUP; g++)
+		free(A.acc[g].days);
+	for (int g = 0; g < NROWGROUPS; g++) {
+		free(A.km[g].ev);
+		free(A.km[g].cens);
+		free(A.km[g].rows);
+	}
+	free(A.rate);
+	free(A.overdue);
+	return rc;
 }
