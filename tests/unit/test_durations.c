@@ -444,6 +444,12 @@ static void test_charts(void **state)
 	assert_non_null(strstr(ttr, "2026-03\t210\t"));
 	assert_null(strstr(ttr, "2026-04"));
 	assert_null(strstr(ttr, "2026-05"));
+	/* 60 to 2880 minutes: more than a factor of 30, so a log axis. */
+	{
+		char *gp = slurp(charts, "ttr_trend.gp");
+		assert_non_null(strstr(gp, "set logscale y\n"));
+		free(gp);
+	}
 	/* Severity bars: every month up to the report month, unknown severity
 	 * as its own segment so that bars add up to `all`. */
 	assert_non_null(strstr(sev, "\"unknown\""));
