@@ -6,10 +6,12 @@
  * Work is done on distinct texts, never on rows: raw texts are
  * de-duplicated first, then normalized (textnorm.c) and de-duplicated
  * again. Each distinct normalized text is matched against the taxonomy
- * (taxonomy.c); the leftovers become sparse TF-IDF vectors (word unigrams
+ * (taxonomy.c). Every text becomes a sparse TF-IDF vector (word unigrams
  * and bigrams, one block; character trigrams of the stems, another; each
  * block L2-normalized, weighted 0.8 and 0.6 so that the whole is a unit
- * vector and cosine = 0.64 cos(words) + 0.36 cos(chars)). The most frequent
+ * vector and cosine = 0.64 cos(words) + 0.36 cos(chars)); a text the
+ * taxonomy missed joins a mode when it is close to the centroid of the
+ * texts that mode matched (propagation). Of what is left, the most frequent
  * PIRX_CLUSTERS_AGGLO_CAP leftovers are clustered by average linkage (the
  * nearest-neighbour chain algorithm over a dense distance matrix, O(n^2)),
  * cut where the average similarity falls below the threshold; the rest, in
@@ -436,11 +438,8 @@ static long agglomerate(struct builder *B, const long *items, long m, double thr
 	return ngroups;
 }
 
-/* Centroid of some vectors: the normalized sum. */
-struct centroid {
-	struct svec v;
-};
-
+/* Centroid of some vectors: the normalized sum. acc and touched are
+ * zeroed scratch arrays over features (left zeroed), list holds ids. */
 static void centroid_of(struct builder *B, const long *members, long n, float *acc, char *touched,
 			long *list, struct svec *out)
 {
@@ -589,7 +588,7 @@ static long discover(struct builder *B, long *left, long nleft, struct pirx_clus
 	double thr = B->o->threshold > 0 ? B->o->threshold : PIRX_CLUSTERS_THRESHOLD;
 	long m = nleft < cap ? nleft : cap, ngroups;
 	long *group = pirx_xmalloc((size_t)(m ? m : 1) * sizeof(long));
-	long nf, *head, *members, *list, npost = 0, postcap = 0, *gcount = NULL, *touched_groups;
+	long nf, *head, *members, *list, npost = 0, postcap = 0, *touched_groups;
 	float *acc;
 	double *score;
 	char *touched;
@@ -623,7 +622,6 @@ static long discover(struct builder *B, long *left, long nleft, struct pirx_clus
 	gcap = ngroups + (nleft - m) + 1;
 	score = pirx_xcalloc((size_t)gcap, sizeof(double));
 	touched_groups = pirx_xmalloc((size_t)gcap * sizeof(long));
-	(void)gcount;
 	for (long g = 0; g < ngroups; g++) {
 		long nm = 0;
 		struct svec c;
@@ -714,11 +712,10 @@ static void pick_surfaces(struct builder *B)
 	}
 }
 
-static const char *surface_of(struct builder *B, const char *stem, struct pirx_buf *tmp)
+static const char *surface_of(struct builder *B, const char *stem)
 {
 	long st = pirx_strtab_find(B->stems, stem, -1);
 
-	(void)tmp;
 	return st < 0 ? stem : strchr(pirx_strtab_str(B->surface, B->best_surface[st]), '\t') + 1;
 }
 
@@ -739,7 +736,7 @@ static int cmp_scored(const void *x, const void *y)
 /* A label from the 3 heaviest word features of a group's members. */
 static char *label_of(struct builder *B, const long *members, long n)
 {
-	struct pirx_buf lab, tmp;
+	struct pirx_buf lab;
 	struct scored *sc = NULL;
 	size_t nsc = 0, cap = 0;
 	char used[3][128];
@@ -747,7 +744,6 @@ static char *label_of(struct builder *B, const long *members, long n)
 	char *res;
 
 	pirx_buf_init(&lab);
-	pirx_buf_init(&tmp);
 	for (long k = 0; k < n; k++) {
 		const struct norm *nm = &B->norms[members[k]];
 		for (size_t i = 0; i < nm->vec.n; i++) {
@@ -787,12 +783,12 @@ static char *label_of(struct builder *B, const long *members, long n)
 			continue;
 		if (lab.len)
 			pirx_buf_puts(&lab, ", ");
-		pirx_buf_puts(&lab, surface_of(B, a, &tmp));
+		pirx_buf_puts(&lab, surface_of(B, a));
 		if (nused < 3)
 			snprintf(used[nused++], sizeof(used[0]), "%s", a);
 		if (*b) {
 			pirx_buf_puts(&lab, " ");
-			pirx_buf_puts(&lab, surface_of(B, b, &tmp));
+			pirx_buf_puts(&lab, surface_of(B, b));
 			if (nused < 3)
 				snprintf(used[nused++], sizeof(used[0]), "%s", b);
 		}
@@ -801,7 +797,6 @@ static char *label_of(struct builder *B, const long *members, long n)
 	res = pirx_xstrdup(lab.len ? pirx_buf_str(&lab) : "(no descriptive words)");
 	free(sc);
 	pirx_buf_release(&lab);
-	pirx_buf_release(&tmp);
 	return res;
 }
 
@@ -816,8 +811,6 @@ void pirx_clusters_release(struct pirx_clustering *c)
 	free(c->cluster);
 	memset(c, 0, sizeof(*c));
 }
-
-static const char *const *sort_texts;
 
 static int cmp_cluster(const void *x, const void *y)
 {
@@ -941,7 +934,6 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 	}
 	{
 		/* Discovered groups, numbered by rows (then first text). */
-		struct pirx_cluster *tmp = pirx_xcalloc((size_t)(ngroups ? ngroups : 1), sizeof(*tmp));
 		long *gw = pirx_xcalloc((size_t)(ngroups ? ngroups : 1), sizeof(long));
 		long *order = pirx_xmalloc((size_t)(ngroups ? ngroups : 1) * sizeof(long));
 		members = pirx_xmalloc((size_t)(B.nnorms ? B.nnorms : 1) * sizeof(long));
@@ -980,7 +972,6 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 			cl_of_group[g] = (long)out->nclusters++;
 		}
 		free(start);
-		free(tmp);
 		free(gw);
 		free(order);
 	}
@@ -1045,7 +1036,6 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 			out->cluster[i] = old2new[out->cluster[i]];
 		free(idx);
 	}
-	(void)sort_texts;
 out:
 	if (rc)
 		pirx_clusters_release(out);

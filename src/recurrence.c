@@ -155,7 +155,6 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 		long cl = hits[i].cluster;
 		struct rstat *r = &rs[nrs];
 		int64_t prev_t = 0;
-		long stamp_svc = -1;
 
 		while (j < in->nhits && hits[j].cluster == cl)
 			j++;
@@ -203,7 +202,6 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 			if (t > r->last_seen || r->window_incidents == 1)
 				r->last_seen = t;
 		}
-		(void)stamp_svc;
 		/* Distinct services in the window (second pass, services marked by cluster). */
 		{
 			long *seen = pirx_xcalloc(nsvc ? nsvc : 1, sizeof(long));
