@@ -22,7 +22,8 @@ static const struct command commands[] = {
 	 "validate a corpus and write nothing"},
 	{"report", pirx_cmd_report,
 	 "pirx report (--db FILE | --corpus DIR) [--month YYYY-MM] [--window N]\n"
-	 "            [--out DIR] [--seed N] [--anonymize-responders]",
+	 "            [--out DIR] [--seed N] [--anonymize-responders] [--taxonomy FILE]\n"
+	 "            [--quiet]",
 	 "compute the monthly learning report: CSV files, charts, report.md/html"},
 	{"query", pirx_cmd_query, "pirx query NAME [--db FILE] [--param KEY=VALUE ...] | pirx query --list",
 	 "run a named query from queries/ and print CSV"},
