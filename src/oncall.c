@@ -99,7 +99,7 @@ struct state {
 	/* Responders (string offsets until the end). */
 	struct rec {
 		size_t name, team, tz, label;  /* (size_t)-1: none */
-		int zone_known;
+		int zone_known, rostered;
 		int64_t first_seen;
 	} *resp;
 	size_t nresp, capresp;
@@ -247,7 +247,8 @@ static void add_windows(struct state *s, size_t ri)
 		}
 		for (size_t i = lo; i < hi; i++)
 			s->ids[nid++] = s->pairs[i].incident;
-		qsort(s->ids, nid, sizeof(*s->ids), cmp_i64);
+		if (nid)
+			qsort(s->ids, nid, sizeof(*s->ids), cmp_i64);
 		for (size_t i = 0; i < nid; i++)
 			if (i == 0 || s->ids[i] != s->ids[i - 1])
 				e->x[SIG_INCIDENTS] += 1;
@@ -270,6 +271,7 @@ static int read_responder(struct state *s, struct pirx_err *err)
 	r->name = pool_add(&s->pool, name);
 	r->team = r->tz = r->label = NONE;
 	r->zone_known = 0;
+	r->rostered = 0;
 
 	/* Roster: skip entries of people with no data, take this one's. */
 	while (s->roster.live && strcmp(pirx_stmt_text(s->roster.st, 0), name) < 0)
@@ -279,6 +281,7 @@ static int read_responder(struct state *s, struct pirx_err *err)
 		const char *team = pirx_stmt_text(s->roster.st, 1);
 		const char *zn = pirx_stmt_text(s->roster.st, 2);
 
+		r->rostered = 1;
 		if (!pirx_stmt_is_null(s->roster.st, 1) && *team)
 			r->team = pool_add(&s->pool, team);
 		if (!pirx_stmt_is_null(s->roster.st, 2) && *zn) {
@@ -348,7 +351,8 @@ static int read_responder(struct state *s, struct pirx_err *err)
 	}
 	if (have)
 		add_interval(s, tz, cs, ce);
-	qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
+	if (s->npairs)
+		qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
 	for (size_t i = 0; i < s->npairs; i++)
 		if (i == 0 || cmp_pair(&s->pairs[i - 1], &s->pairs[i]) != 0)
 			s->cells[s->pairs[i].month - s->m0].incidents++;
@@ -457,7 +461,8 @@ static void score(struct state *s, struct pirx_buf *reasons, size_t **reason_off
 
 	for (size_t i = 0; i < s->nrows; i++)
 		roff[i] = NONE;
-	qsort(w, nw, sizeof(*w), cmp_window);
+	if (nw)
+		qsort(w, nw, sizeof(*w), cmp_window);
 	for (size_t a = 0; a < nw;) {
 		size_t b = a, n;
 		double med[NSIG], scale[NSIG];
@@ -589,7 +594,8 @@ static void build_teams(struct pirx_oncall *o)
 
 	for (size_t i = 0; i < o->nrows; i++)
 		idx[i] = &o->rows[i];
-	qsort(idx, o->nrows, sizeof(*idx), cmp_row_team);
+	if (o->nrows)
+		qsort(idx, o->nrows, sizeof(*idx), cmp_row_team);
 	for (size_t a = 0; a < o->nrows;) {
 		const char *team = o->responders[idx[a]->responder].team;
 		struct pirx_oncall_team *t;
@@ -681,7 +687,7 @@ int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncal
 		r->zone_known = s.resp[i].zone_known;
 		r->first_seen = s.resp[i].first_seen;
 		r->label = r->name;
-		if (!r->team && !r->timezone)
+		if (!s.resp[i].rostered)
 			o->unrostered++;
 	}
 	/* Pseudonyms: responder-NNN in order of first appearance (ties by name). */
@@ -722,7 +728,8 @@ int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncal
 		s.rows[i].reasons = roff[i] == NONE ? "" : reasons.data + roff[i];
 	o->reasons_store = reasons.data;
 	reasons.data = NULL;
-	qsort(s.rows, s.nrows, sizeof(*s.rows), cmp_row);
+	if (s.nrows)
+		qsort(s.rows, s.nrows, sizeof(*s.rows), cmp_row);
 	o->rows = s.rows;
 	o->nrows = s.nrows;
 	s.rows = NULL;

@@ -179,6 +179,10 @@ static void test_dst_berlin(void **state)
 	assert_int_equal(r->incidents, 2);
 	assert_string_equal(o->responders[r->responder].team, "core");
 	assert_int_equal(o->nunknown, 0);
+	/* Alone in the data: too few responders to compare. */
+	assert_true(isnan(r->load_score));
+	assert_int_equal(r->risk, PIRX_RISK_NORMAL);
+	assert_string_equal(r->reasons, "only 1 responder active in these 3 months: too few to compare");
 	pirx_oncall_free(o);
 	pirx_db_close(db);
 }
@@ -283,6 +287,7 @@ static void test_unknown_zones(void **state)
 	roster(db, "eli", "ops", "Mars/Olympus_Mons");
 	roster(db, "fay", "ops", "../../../etc/passwd");
 	roster(db, "gus", "ops", "");
+	roster(db, "hank", NULL, NULL);                 /* in the roster, nothing known */
 	roster(db, "nobody", "ops", "Europe/Berlin");   /* no data: not reported */
 	/* Mon 2025-06-02 07:00Z-09:00Z: 1 h before 08:00 UTC. */
 	incident(db, "I", T("2025-06-02T07:00Z"), T("2025-06-02T09:00Z"));
@@ -290,8 +295,9 @@ static void test_unknown_zones(void **state)
 	engage(db, "I", "eli", T("2025-06-02T07:00Z"), -1);
 	engage(db, "I", "fay", T("2025-06-02T07:00Z"), -1);
 	engage(db, "I", "gus", T("2025-06-02T07:00Z"), -1);
+	engage(db, "I", "hank", T("2025-06-02T07:00Z"), -1);
 	o = compute(db, "2025-06", 0);
-	assert_int_equal(o->nresponders, 4);
+	assert_int_equal(o->nresponders, 5);
 	assert_int_equal(o->nunknown, 2);
 	assert_string_equal(o->unknown_zones[0], "../../../etc/passwd");
 	assert_string_equal(o->unknown_zones[1], "Mars/Olympus_Mons");
@@ -300,12 +306,15 @@ static void test_unknown_zones(void **state)
 	r = row_of(o, "dee", "2025-06");
 	assert_int_equal(r->offhours_s, 1 * H);
 	assert_false(o->responders[r->responder].zone_known);
+	r = row_of(o, "hank", "2025-06");
+	assert_int_equal(r->offhours_s, 1 * H);
+	assert_null(o->responders[r->responder].team);
 	r = row_of(o, "gus", "2025-06");
 	assert_int_equal(r->offhours_s, 1 * H);
-	/* Too few responders to compare. */
-	assert_true(isnan(r->load_score));
+	/* Five responders active: enough to compare; all alike, all normal. */
+	assert_false(isnan(r->load_score));
 	assert_int_equal(r->risk, PIRX_RISK_NORMAL);
-	assert_non_null(strstr(r->reasons, "too few"));
+	assert_string_equal(r->reasons, "");
 	pirx_oncall_free(o);
 	pirx_db_close(db);
 }
