@@ -30,8 +30,9 @@ static const struct command commands[] = {
 	{"gen", pirx_cmd_gen, "pirx gen --out DIR [--incidents N] [--seed N] [--months N] [--per-month N]\n"
 	 "         [--start YYYY-MM] [--trend PCT] [--no-trend-noise] [--overloaded N] [--mixed-severity]",
 	 "write a seeded synthetic corpus (demos, tests, benchmarks)"},
-	{"import", pirx_cmd_import, "pirx import KIND SOURCE --out CORPUS_DIR",
-	 "turn an incident tool's export into a corpus (pagerduty, incidentio, jira)"},
+	{"import", pirx_cmd_import, "pirx import KIND SOURCE --out CORPUS_DIR [--follow-ups FILE] [--mapping FILE]\n"
+	 "            [--labels-as-factors] [--assume-offset +HH:MM]",
+	 "turn a tool's export or Markdown reviews into a corpus (pagerduty, incidentio, jira, markdown)"},
 	{NULL, NULL, NULL, NULL}
 };
 
