@@ -245,6 +245,12 @@ static int jira_time(const char *s, size_t n, int64_t *out, int *has_offset, con
 	return 0;
 }
 
+int pirx_import_is_date(const char *s, size_t n)
+{
+	trim(&s, &n);
+	return n == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2);
+}
+
 int pirx_import_time(const char *s, size_t n, int offset_min, int64_t *out, const char **why)
 {
 	char b[80];
@@ -266,6 +272,10 @@ int pirx_import_time(const char *s, size_t n, int offset_min, int64_t *out, cons
 	memcpy(b, s, n);
 	m = n;
 	b[m] = '\0';
+	if (pirx_import_is_date(b, m)) {
+		memcpy(b + m, "T00:00", 7);
+		m += 6;
+	}
 	/* " UTC" / " GMT" (Go's default format ends "+0000 UTC"). */
 	if (m > 4 && (strcasecmp(b + m - 4, " UTC") == 0 || strcasecmp(b + m - 4, " GMT") == 0)) {
 		m -= 4;
@@ -1051,6 +1061,11 @@ static int followup_row(struct imp *I)
 	}
 	h_c = time_of(I, F_CREATED, &created);
 	h_d = time_of(I, F_DUE, &due);
+	{
+		struct item dd;
+		if (h_d > 0 && cell(I, F_DUE, &dd) && pirx_import_is_date(dd.s, dd.n))
+			due += 86399;     /* due on a day: by the end of it */
+	}
 	h_done = time_of(I, F_COMPLETED, &done);
 	bad |= h_c < 0 || h_d < 0 || h_done < 0;
 	if (h_c == 0) {

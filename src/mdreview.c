@@ -923,6 +923,8 @@ static void convert_one(struct conv *C, const char *path, const struct pirx_md_r
 			pirx_csvw_time(w, t[PIRX_MD_RESOLVED_AT]);
 		for (int j = PIRX_MA_DUE_AT; j <= PIRX_MA_COMPLETED_AT; j++) {
 			int h = md_time(C, path, a->line, action_names[j], a->col[j], &at);
+			if (h > 0 && j == PIRX_MA_DUE_AT && pirx_import_is_date(a->col[j], strlen(a->col[j])))
+				at += 86399;     /* due on a day: by the end of it */
 			put_time(w, h, at);
 		}
 		pirx_csvw_text(w, s ? s : "");

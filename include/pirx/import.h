@@ -104,10 +104,15 @@ int pirx_import_to_dir(int kind, const char *source, const char *dir,
  * timefmt), "YYYY-MM-DD HH:MM:SS[.fff] +HHMM" (also followed by " UTC"),
  * a trailing " UTC"/" GMT", and Jira's "dd/Mon/yy h:mm AM" (also 4-digit
  * years and 24-hour "dd/Mon/yy HH:mm"). Times with no offset are taken to
- * be offset_min minutes east of UTC. s[0..n) is trimmed first. Returns 0
- * and *out (Unix seconds UTC), or -1 with *why set to static text.
+ * be offset_min minutes east of UTC. A bare date "YYYY-MM-DD" is the start
+ * of that day. s[0..n) is trimmed first. Returns 0 and *out (Unix seconds
+ * UTC), or -1 with *why set to static text.
  */
 int pirx_import_time(const char *s, size_t n, int offset_min, int64_t *out, const char **why);
+
+/* 1 when s[0..n) (trimmed) is a bare date "YYYY-MM-DD": callers reading a
+ * due date take the end of that day (due on June 1 means by the end of it). */
+int pirx_import_is_date(const char *s, size_t n);
 
 /*
  * Severity of a vendor word, 1..5, or -1: the built-in vocabulary

@@ -89,6 +89,11 @@ static void test_times(void **state)
 	assert_int_equal(t_of("01/Mar/24 1:34 PM", 60), base - 56);
 	assert_int_equal(t_of("2024-03-01 13:34:56", 60), base);
 	assert_int_equal(t_of("2024-03-01T12:34:56Z", 60), base);
+	/* A bare date is the start of the day (callers may take its end). */
+	assert_int_equal(t_of("2024-03-01", 0), base - 45296);
+	assert_int_equal(t_of(" 2024-03-01 ", 60), base - 45296 - 3600);
+	assert_true(pirx_import_is_date(" 2024-03-01 ", 12));
+	assert_false(pirx_import_is_date("2024-03-01T10:00", 16));
 	/* Refused, with a reason. */
 	assert_int_equal(t_of("", 0), -1);
 	assert_int_equal(t_of("yesterday", 0), -1);

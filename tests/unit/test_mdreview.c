@@ -271,6 +271,27 @@ static void test_convert_problems(void **state)
 	pirx_fs_rmtree(d);
 }
 
+static void test_due_date_is_end_of_day(void **state)
+{
+	char d[] = "/tmp/pirx-test-md-XXXXXX";
+	char out[64];
+	struct pirx_import_stats st;
+	struct pirx_err err;
+	char *got;
+
+	(void)state;
+	assert_non_null(mkdtemp(d));
+	snprintf(out, sizeof(out), "%s/out", d);
+	assert_int_equal(pirx_fs_mkdir_p(out, &err), 0);
+	write_file(d, "a.md", "---\nid: INC-1\nstarted_at: 2024-05-01T10:00:00Z\n---\n"
+		   "## Action items\n| title | created | due |\n|---|---|---|\n| x | 2024-05-02 | 2024-06-01 |\n");
+	assert_int_equal(pirx_mdreview_convert_dir(d, out, NULL, &st, &err), 0);
+	got = slurp(out, "action_items.csv");
+	assert_non_null(strstr(got, "INC-1#A1,INC-1,x,,,,2024-05-02T00:00:00Z,2024-06-01T23:59:59Z,,\n"));
+	free(got);
+	pirx_fs_rmtree(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_convert_fixtures),
 		cmocka_unit_test(test_convert_problems),
+		cmocka_unit_test(test_due_date_is_end_of_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
