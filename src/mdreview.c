@@ -939,6 +939,25 @@ static int ends_with_md(const char *name)
 	return n > 3 && strcasecmp(name + n - 3, ".md") == 0;
 }
 
+int pirx_mdreview_is_review_dir(const char *dir)
+{
+	char *inc = pirx_fs_join(dir, "incidents.csv");
+	DIR *d;
+	struct dirent *e;
+	int found = 0;
+
+	if (pirx_fs_exists(inc) || !(d = opendir(dir))) {
+		free(inc);
+		return 0;
+	}
+	free(inc);
+	while (!found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && ends_with_md(e->d_name) &&
+			strcasecmp(e->d_name, "README.md") != 0;
+	closedir(d);
+	return found;
+}
+
 int pirx_mdreview_convert_dir(const char *src_dir, const char *out_dir,
 			      const struct pirx_import_opts *opts,
 			      struct pirx_import_stats *stats, struct pirx_err *err)

@@ -102,4 +102,12 @@ int pirx_mdreview_convert_dir(const char *src_dir, const char *out_dir,
 			      const struct pirx_import_opts *opts,
 			      struct pirx_import_stats *stats, struct pirx_err *err);
 
+/*
+ * 1 when dir is a folder of reviews rather than a CSV corpus: it holds no
+ * incidents.csv and at least one *.md file other than README.md. For the
+ * loader, which can then convert it into a scratch directory with
+ * pirx_mdreview_convert_dir and read that.
+ */
+int pirx_mdreview_is_review_dir(const char *dir);
+
 #endif

@@ -218,6 +218,10 @@ static void test_convert_fixtures(void **state)
 		    "A-2,INC-41,Alert on authorisation timeouts | p99,Ana Souza,Payments,should-fix,"
 		    "2024-03-06T10:00:00Z,2024-04-15T00:00:00Z,,open\n");
 	assert_int_equal(st.rows[PIRX_IF_FACTORS], 5);
+	/* The fixture folder is a review folder; the corpus written from it is not. */
+	assert_true(pirx_mdreview_is_review_dir("tests/fixtures/reviews"));
+	assert_false(pirx_mdreview_is_review_dir(d));
+	assert_false(pirx_mdreview_is_review_dir("/nonexistent-pirx-dir"));
 	pirx_fs_rmtree(d);
 }
 
