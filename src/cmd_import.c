@@ -12,6 +12,7 @@
 
 #include "pirx/cmd.h"
 #include "pirx/err.h"
+#include "pirx/fsutil.h"
 #include "pirx/import.h"
 #include "pirx/mapping.h"
 
@@ -132,6 +133,12 @@ int pirx_cmd_import(int argc, char **argv)
 		return pirx_cmd_usage("import");
 	}
 	pirx_err_clear(&err);
+	if (!pirx_fs_exists(argv[optind + 1])) {
+		/* As pirx load does for a missing corpus: the input is refused. */
+		fprintf(stderr, "pirx: %s: no such %s\n", argv[optind + 1],
+			kind == PIRX_IMPORT_MARKDOWN ? "folder of reviews" : "export file");
+		return PIRX_EXIT_INPUT;
+	}
 	if (mapping_path && pirx_mapping_load(mapping_path, &mapping, &err) != 0) {
 		pirx_cmd_print_err(&err);
 		code = pirx_err_exit_code(err.code);
