@@ -156,8 +156,8 @@ int pirx_cmd_report(int argc, char **argv)
 	{
 		char m[PIRX_MONTH_STRLEN];
 		pirx_month_format(res.month, m);
-		printf("pirx: report for %s (%ld incidents that month) written to %s/\n", m,
-		       res.incidents, res.out);
+		printf("pirx: report for %s (%ld incident%s that month) written to %s/\n", m,
+		       res.incidents, res.incidents == 1 ? "" : "s", res.out);
 	}
 	rc = PIRX_EXIT_OK;
 out:

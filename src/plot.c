@@ -41,6 +41,7 @@ struct pirx_plot {
 	struct pirx_buf data;
 	int rows, cur;         /* rows added; values in the current row */
 	int closed;            /* the last row has been ended */
+	long finite;           /* values that are numbers (not missing) */
 	struct series *series;
 	int nseries;
 };
@@ -179,10 +180,12 @@ void pirx_plot_value(pirx_plot *p, double v)
 {
 	if (p->cur >= p->ncols)
 		return;
-	if (isnan(v) || isinf(v))
+	if (isnan(v) || isinf(v)) {
 		pirx_buf_puts(&p->data, "\t?");
-	else
+	} else {
 		pirx_buf_printf(&p->data, "\t%.10g", v);
+		p->finite++;
+	}
 	p->cur++;
 }
 
@@ -323,7 +326,15 @@ static int write_script(const pirx_plot *p, const char *path, struct pirx_err *e
 	} else if (p->x == PIRX_PLOT_X_MONTH) {
 		fprintf(f, "set xdata time\nset timefmt '%%Y-%%m'\nset format x \"%%b\\n%%Y\"\n");
 	}
-	write_plot_command(p, f);
+	if (p->finite > 0) {
+		write_plot_command(p, f);
+	} else {
+		/* gnuplot refuses to plot nothing: draw an empty frame that says so. */
+		fprintf(f, "unset xdata\nunset logscale\nunset key\nunset xtics\nunset ytics\n"
+			"set xrange [0:1]\nset yrange [0:1]\n"
+			"set label 1 'no data for this chart' at graph 0.5, 0.5 center\n"
+			"plot NaN notitle\n");
+	}
 	fprintf(f, "set terminal pngcairo size 860,420 noenhanced font 'sans,10' background rgb 'white'\n"
 		"set output '%s.png'\nreplot\nunset output\n", p->name);
 	if (fclose(f) != 0)

@@ -225,7 +225,8 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 		i = j;
 	}
 	qsort(rs, nrs, sizeof(*rs), cmp_rstat);
-	qsort(rep, nrep, sizeof(*rep), cmp_repeat);
+	if (nrep > 1)
+		qsort(rep, nrep, sizeof(*rep), cmp_repeat);
 
 	path = pirx_fs_join(ctx->dir, "recurrence.csv");
 	if ((rc = pirx_csvw_open(path, &w, err)))

@@ -357,7 +357,8 @@ static char *say(struct render *r, const char *key)
 		}
 	}
 	pirx_template_vars_clear(r->v);
-	return pirx_xstrdup(pirx_buf_str(&b));
+	/* The buffer's memory becomes the caller's string. */
+	return b.data ? b.data : pirx_xstrdup("");
 }
 
 /* Sets a value of the next sentence, printf-style. */
