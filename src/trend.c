@@ -93,6 +93,15 @@ void pirx_trend_series(const int64_t *started_at, const double *minutes, size_t 
 	}
 	if (n < PIRX_TREND_MIN_N || res->months < PIRX_TREND_MIN_MONTHS)
 		goto out;
+	{
+		/* Every duration the same (a feed that sets detected_at to
+		 * started_at): there is no change to measure, not "no change". */
+		size_t i = 1;
+		while (i < n && y[i] == y[0])
+			i++;
+		if (i == n)
+			goto out;
+	}
 	if (pirx_stats_trend(x, y, g, n, &fit) != 0)
 		goto out;
 	res->pct_change = pct(fit.slope);

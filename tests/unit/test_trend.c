@@ -256,6 +256,15 @@ static void test_insufficient(void **state)
 	pirx_trend_series(t, v, 0, ws, &res);
 	assert_int_equal(res.verdict, PIRX_VERDICT_INSUFFICIENT);
 	assert_int_equal(res.n, 0);
+	/* Enough durations, but all the same (time to detect always 0): there
+	 * is nothing to fit, which is not the same as no change. */
+	for (int i = 0; i < 40; i++) {
+		t[i] = pirx_month_start(ws + i % 8) + 3600 * (1 + i);
+		v[i] = 0.0;
+	}
+	pirx_trend_series(t, v, 40, ws, &res);
+	assert_int_equal(res.verdict, PIRX_VERDICT_INSUFFICIENT);
+	assert_true(isnan(res.pct_change));
 }
 
 /* Months with data are counted right past 255 incidents in a month. */
