@@ -255,9 +255,12 @@ static void write_plot_command(const pirx_plot *p, FILE *f)
 			break;
 		case PIRX_PLOT_STACKED:
 		case PIRX_PLOT_BARS:
-			if (i == 0)
-				fprintf(f, "%d:xtic(%s) lc rgb '%s'", c,
-					p->rows > 14 ? "int($0) % 2 == 0 ? stringcolumn(1) : ''" : "1", color);
+			if (i == 0 && p->rows > 14)
+				/* At most about 14 labels, however long the series. */
+				fprintf(f, "%d:xtic(int($0) %% %d == 0 ? stringcolumn(1) : '') lc rgb '%s'",
+					c, (p->rows + 13) / 14, color);
+			else if (i == 0)
+				fprintf(f, "%d:xtic(1) lc rgb '%s'", c, color);
 			else
 				fprintf(f, "%d lc rgb '%s'", c, color);
 			break;
