@@ -8,20 +8,21 @@
  * action_items_by_team.csv, large_reviews.csv and the charts
  * action_completion, action_overdue and action_survival.
  *
- * The monthly figures and the Kaplan-Meier curves come from one query over
- * the items in order of creation and one pass in C: a month's items are
- * contiguous, so each month is flushed when the next begins. Durations go
+ * The monthly figures, the per-team table and the Kaplan-Meier curves come
+ * from one query over the items in order of creation and one pass in C: a
+ * month's items are contiguous, so each month is flushed when the next
+ * begins; teams are found by a small hash table of their names. Durations go
  * into buffers that are reused from month to month, and the survival
  * curves are built from per-day histograms of completions and censorings
  * (times are whole days), so nothing is allocated per row and nothing is
- * sorted in C but each month's durations. The overdue list, the per-team
- * table and the large reviews are small results that SQL filters, groups
- * and orders. Medians come from stats.c; csvio.c and plot.c own the
+ * sorted in C but each month's durations and the team names. The overdue
+ * list and the large reviews are results that SQL filters and orders. Medians come from stats.c; csvio.c and plot.c own the
  * output formats.
  */
 #include "pirx/report.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,21 @@ struct km {
 	size_t nrows;
 };
 
+/* Follow-through of one owning team over the window. */
+struct team {
+	char *name;       /* NULL: unknown team */
+	long created, cancelled, completed, open, overdue, must_overdue;
+};
+
+/* Teams by name: open addressing over indexes into team[]. */
+struct teams {
+	struct team *team;
+	size_t n, cap;
+	size_t *slot;     /* index + 1, 0 empty */
+	size_t nslot;     /* a power of two, at least twice n */
+	struct team unknown;   /* items with no team (listed last) */
+};
+
 struct actions {
 	const struct pirx_report_ctx *ctx;
 	int first_month;          /* month of the first item; -1 when none */
@@ -89,6 +105,8 @@ struct actions {
 	double *rate;             /* [month offset][NROWGROUPS] completion rate */
 	long *overdue;            /* [month offset][NGROUP] overdue items */
 	long items;
+	int64_t window_from;      /* first instant of the window */
+	struct teams teams;
 };
 
 /* Binds v to every use of the named parameter (":as_of"). */
@@ -211,6 +229,70 @@ static void acc_clear(struct acc *a)
 	memset(a, 0, sizeof(*a));
 	a->days = days;
 	a->cap = cap;
+}
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603u;   /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void teams_rehash(struct teams *T)
+{
+	free(T->slot);
+	T->nslot = T->nslot ? T->nslot * 2 : 64;
+	T->slot = pirx_xcalloc(T->nslot, sizeof(*T->slot));
+	for (size_t i = 0; i < T->n; i++) {
+		size_t j = (size_t)hash_name(T->team[i].name) & (T->nslot - 1);
+		while (T->slot[j])
+			j = (j + 1) & (T->nslot - 1);
+		T->slot[j] = i + 1;
+	}
+}
+
+/* The team named name (NULL: the unknown team), added when new. */
+static struct team *teams_get(struct teams *T, const char *name)
+{
+	size_t j;
+
+	if (!name)
+		return &T->unknown;
+	if (2 * (T->n + 1) > T->nslot)
+		teams_rehash(T);
+	j = (size_t)hash_name(name) & (T->nslot - 1);
+	while (T->slot[j]) {
+		struct team *t = &T->team[T->slot[j] - 1];
+		if (strcmp(t->name, name) == 0)
+			return t;
+		j = (j + 1) & (T->nslot - 1);
+	}
+	if (T->n == T->cap) {
+		T->cap = T->cap ? T->cap * 2 : 16;
+		T->team = pirx_xreallocarray(T->team, T->cap, sizeof(*T->team));
+	}
+	memset(&T->team[T->n], 0, sizeof(T->team[T->n]));
+	T->team[T->n].name = pirx_xstrdup(name);
+	T->slot[j] = ++T->n;
+	return &T->team[T->n - 1];
+}
+
+static void team_add(struct team *t, const struct item *it, int64_t as_of)
+{
+	t->created++;
+	if (it->outcome == O_CANCELLED) {
+		t->cancelled++;
+	} else if (it->outcome == O_DONE) {
+		t->completed++;
+	} else {
+		t->open++;
+		if (it->has_due && it->due < as_of) {
+			t->overdue++;
+			t->must_overdue += it->group == G_MUST;
+		}
+	}
 }
 
 /* Adds an item to a curve: completions at the whole day reached (rounded
@@ -399,6 +481,9 @@ static int pass_items(struct actions *A, int have, struct pirx_err *err)
 		}
 		acc_add(&A->acc[G_ALL], &it, ctx->as_of);
 		acc_add(&A->acc[it.group], &it, ctx->as_of);
+		if (it.created >= A->window_from)
+			team_add(teams_get(&A->teams, pirx_stmt_is_null(st, 5) ? NULL
+					   : pirx_stmt_text(st, 5)), &it, ctx->as_of);
 		km_add(&A->km[G_ALL], &it, ctx->as_of);
 		if (it.group < NROWGROUPS)
 			km_add(&A->km[it.group], &it, ctx->as_of);
@@ -526,47 +611,46 @@ out:
 	return rc;
 }
 
-/* action_items_by_team.csv over the window. */
-static int write_teams(struct actions *A, int have, struct pirx_err *err)
+static int cmp_team(const void *a, const void *b)
 {
-	const struct pirx_report_ctx *ctx = A->ctx;
-	pirx_stmt *st = NULL;
-	pirx_csvw *w = NULL;
-	int rc, step;
+	return strcmp(((const struct team *)a)->name, ((const struct team *)b)->name);
+}
 
-	if ((rc = open_csv(ctx, "action_items_by_team.csv",
+static void team_row(pirx_csvw *w, const struct team *t)
+{
+	if (t->name)
+		pirx_csvw_text(w, t->name);
+	else
+		pirx_csvw_empty(w);
+	pirx_csvw_int(w, t->created);
+	pirx_csvw_int(w, t->completed);
+	pirx_csvw_fixed(w, rate(t->completed, t->created - t->cancelled), 4);
+	pirx_csvw_int(w, t->overdue);
+	pirx_csvw_int(w, t->must_overdue);
+	pirx_csvw_int(w, t->cancelled);
+	pirx_csvw_int(w, t->open);
+	pirx_csvw_end_row(w);
+}
+
+/* action_items_by_team.csv over the window: by team name, unknown last. */
+static int write_teams(struct actions *A, struct pirx_err *err)
+{
+	pirx_csvw *w = NULL;
+	int rc;
+
+	if ((rc = open_csv(A->ctx, "action_items_by_team.csv",
 			   "team,created,completed,completion_rate,overdue,must_fix_overdue,"
 			   "cancelled,open",
 			   &w, err)))
 		goto out;
-	if (!have)
-		goto out;
-	if ((rc = pirx_db_prepare(ctx->db, "actions_by_team", &st, err)))
-		goto out;
-	bind_i64(st, "from", pirx_month_start(ctx->window_start));
-	bind_i64(st, "as_of", ctx->as_of);
-	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long created = (long)pirx_stmt_int64(st, 1), cancelled = (long)pirx_stmt_int64(st, 2);
-		long completed = (long)pirx_stmt_int64(st, 3);
-		if (pirx_stmt_is_null(st, 0))
-			pirx_csvw_empty(w);
-		else
-			pirx_csvw_textn(w, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
-		pirx_csvw_int(w, created);
-		pirx_csvw_int(w, completed);
-		pirx_csvw_fixed(w, rate(completed, created - cancelled), 4);
-		pirx_csvw_int(w, pirx_stmt_int64(st, 5));
-		pirx_csvw_int(w, pirx_stmt_int64(st, 6));
-		pirx_csvw_int(w, cancelled);
-		pirx_csvw_int(w, pirx_stmt_int64(st, 4));
-		pirx_csvw_end_row(w);
-	}
-	if (step < 0)
-		rc = step;
+	if (A->teams.n)
+		qsort(A->teams.team, A->teams.n, sizeof(*A->teams.team), cmp_team);
+	for (size_t i = 0; i < A->teams.n; i++)
+		team_row(w, &A->teams.team[i]);
+	if (A->teams.unknown.created)
+		team_row(w, &A->teams.unknown);
 out:
-	rc = close_csv(w, rc, err);
-	pirx_stmt_finalize(st);
-	return rc;
+	return close_csv(w, rc, err);
 }
 
 /* large_reviews.csv: reviews in the window with more than five items. */
@@ -844,12 +928,13 @@ int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	memset(&A, 0, sizeof(A));
 	A.ctx = ctx;
 	A.first_month = -1;
+	A.window_from = pirx_month_start(ctx->window_start);
 	for (int g = 0; g < NROWGROUPS; g++)
 		A.km[g].last_day = -1;
 	if ((rc = have_items_file(ctx->db, &have, err)))
 		goto out;
 	if ((rc = pass_items(&A, have, err)) || (rc = write_survival(&A, err)) ||
-	    (rc = write_overdue(&A, have, err)) || (rc = write_teams(&A, have, err)) ||
+	    (rc = write_overdue(&A, have, err)) || (rc = write_teams(&A, err)) ||
 	    (rc = write_large(&A, have, err)) || (rc = write_reviews(&A, have, err)))
 		goto out;
 	if (A.items > 0 && ((rc = chart_completion(&A, err)) || (rc = chart_overdue(&A, err)) ||
@@ -863,6 +948,10 @@ out:
 		free(A.km[g].cens);
 		free(A.km[g].rows);
 	}
+	for (size_t i = 0; i < A.teams.n; i++)
+		free(A.teams.team[i].name);
+	free(A.teams.team);
+	free(A.teams.slot);
 	free(A.rate);
 	free(A.overdue);
 	return rc;
