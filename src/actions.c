@@ -16,7 +16,8 @@
  * curves are built from per-day histograms of completions and censorings
  * (times are whole days), so nothing is allocated per row and nothing is
  * sorted in C but each month's durations and the team names. The overdue
- * list and the large reviews are results that SQL filters and orders. Medians come from stats.c; csvio.c and plot.c own the
+ * list is a result that SQL filters and orders; the reviews come from one
+ * more pass over the incidents in order of start. Medians come from stats.c; csvio.c and plot.c own the
  * output formats.
  */
 #include "pirx/report.h"
@@ -653,50 +654,24 @@ out:
 	return close_csv(w, rc, err);
 }
 
-/* large_reviews.csv: reviews in the window with more than five items. */
-static int write_large(struct actions *A, int have, struct pirx_err *err)
-{
-	const struct pirx_report_ctx *ctx = A->ctx;
-	pirx_stmt *st = NULL;
-	pirx_csvw *w = NULL;
-	int rc, step;
-
-	if ((rc = open_csv(ctx, "large_reviews.csv", "incident_id,items,month,review_at,team,title",
-			   &w, err)))
-		goto out;
-	if (!have)
-		goto out;
-	if ((rc = pirx_db_prepare(ctx->db, "reviews_large", &st, err)))
-		goto out;
-	bind_i64(st, "from", pirx_month_start(ctx->window_start));
-	bind_i64(st, "as_of", ctx->as_of);
-	while ((step = pirx_stmt_step(st, err)) == 1) {
-		pirx_csvw_textn(w, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
-		pirx_csvw_int(w, pirx_stmt_int64(st, 1));
-		pirx_csvw_month(w, pirx_month_of(pirx_stmt_int64(st, 2)));
-		pirx_csvw_time(w, pirx_stmt_int64(st, 3));
-		for (int c = 4; c < 6; c++) {
-			if (pirx_stmt_is_null(st, c))
-				pirx_csvw_empty(w);
-			else
-				pirx_csvw_textn(w, pirx_stmt_text(st, c), (size_t)pirx_stmt_bytes(st, c));
-		}
-		pirx_csvw_end_row(w);
-	}
-	if (step < 0)
-		rc = step;
-out:
-	rc = close_csv(w, rc, err);
-	pirx_stmt_finalize(st);
-	return rc;
-}
-
 /* ---- review timeliness ------------------------------------------------ */
+
+/* A review with more than five items, its text kept in an arena. */
+struct large {
+	long items;
+	int64_t started, review;
+	size_t seq;                /* order of the query: start, then id */
+	size_t off[3], len[3];     /* id, team, title in the arena */
+	int null[3];
+};
 
 struct rev_month {
 	long incidents, resolved, reviewed, over5;
 	double *days, *items;     /* reused from month to month */
 	size_t ndays, nitems, cap;
+	struct large *large;      /* large reviews of the window */
+	size_t nlarge, large_cap;
+	struct pirx_buf text;
 };
 
 static void rev_flush(struct rev_month *r, pirx_csvw *w, int m, int have)
@@ -720,9 +695,70 @@ static void rev_flush(struct rev_month *r, pirx_csvw *w, int m, int have)
 	r->ndays = r->nitems = 0;
 }
 
+static void keep_large(struct rev_month *r, pirx_stmt *st, long items)
+{
+	struct large *l;
+
+	if (r->nlarge == r->large_cap) {
+		r->large_cap = r->large_cap ? r->large_cap * 2 : 64;
+		r->large = pirx_xreallocarray(r->large, r->large_cap, sizeof(*r->large));
+	}
+	l = &r->large[r->nlarge];
+	l->items = items;
+	l->started = pirx_stmt_int64(st, 0);
+	l->review = pirx_stmt_int64(st, 2);
+	l->seq = r->nlarge++;
+	for (int c = 0; c < 3; c++) {
+		l->null[c] = pirx_stmt_is_null(st, 4 + c);
+		l->len[c] = (size_t)pirx_stmt_bytes(st, 4 + c);
+		l->off[c] = r->text.len;
+		pirx_buf_append(&r->text, pirx_stmt_text(st, 4 + c), l->len[c]);
+	}
+}
+
+static int cmp_large(const void *a, const void *b)
+{
+	const struct large *x = a, *y = b;
+
+	if (x->items != y->items)
+		return x->items > y->items ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* large_reviews.csv: largest first, then in order of start and id. */
+static int write_large(struct actions *A, struct rev_month *r, struct pirx_err *err)
+{
+	pirx_csvw *w = NULL;
+	int rc;
+
+	if ((rc = open_csv(A->ctx, "large_reviews.csv", "incident_id,items,month,review_at,team,title",
+			   &w, err)))
+		goto out;
+	if (r->nlarge)
+		qsort(r->large, r->nlarge, sizeof(*r->large), cmp_large);
+	for (size_t i = 0; i < r->nlarge; i++) {
+		const struct large *l = &r->large[i];
+		for (int c = 0; c < 3; c++) {
+			if (c == 1) {
+				pirx_csvw_int(w, l->items);
+				pirx_csvw_month(w, pirx_month_of(l->started));
+				pirx_csvw_time(w, l->review);
+			}
+			if (l->null[c])
+				pirx_csvw_empty(w);
+			else
+				pirx_csvw_textn(w, r->text.data + l->off[c], l->len[c]);
+		}
+		pirx_csvw_end_row(w);
+	}
+out:
+	return close_csv(w, rc, err);
+}
+
 /*
- * reviews_monthly.csv, per month of started_at. Without action items in
- * the corpus the two item columns are empty (not zero: unknown).
+ * reviews_monthly.csv, per month of started_at, and large_reviews.csv from
+ * the same pass. Without action items in the corpus the two item columns
+ * are empty (not zero: unknown).
  */
 static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 {
@@ -733,6 +769,7 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 	int rc, step, month = -1;
 
 	memset(&r, 0, sizeof(r));
+	pirx_buf_init(&r.text);
 	if ((rc = open_csv(ctx, "reviews_monthly.csv",
 			   "month,resolved,reviewed,median_days_to_review,median_items_per_review,"
 			   "reviews_over_5_items,incidents",
@@ -764,6 +801,8 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		r.reviewed++;
 		r.items[r.nitems++] = (double)items;
 		r.over5 += items > LARGE_REVIEW;
+		if (have && items > LARGE_REVIEW && pirx_stmt_int64(st, 0) >= A->window_from)
+			keep_large(&r, st, items);
 		if (resolved && pirx_stmt_int64(st, 2) >= pirx_stmt_int64(st, 1))
 			r.days[r.ndays++] = (double)(pirx_stmt_int64(st, 2) - pirx_stmt_int64(st, 1)) / DAY;
 	}
@@ -776,8 +815,12 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 out:
 	rc = close_csv(w, rc, err);
 	pirx_stmt_finalize(st);
+	if (rc == 0)
+		rc = write_large(A, &r, err);
 	free(r.days);
 	free(r.items);
+	free(r.large);
+	pirx_buf_release(&r.text);
 	return rc;
 }
 
@@ -935,7 +978,7 @@ int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 		goto out;
 	if ((rc = pass_items(&A, have, err)) || (rc = write_survival(&A, err)) ||
 	    (rc = write_overdue(&A, have, err)) || (rc = write_teams(&A, err)) ||
-	    (rc = write_large(&A, have, err)) || (rc = write_reviews(&A, have, err)))
+	    (rc = write_reviews(&A, have, err)))
 		goto out;
 	if (A.items > 0 && ((rc = chart_completion(&A, err)) || (rc = chart_overdue(&A, err)) ||
 			    (rc = chart_survival(&A, err))))
