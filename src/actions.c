@@ -76,6 +76,7 @@ struct km_row {
 struct km {
 	long *ev, *cens;  /* completions and censorings per day, 0..maxday */
 	long items, done;
+	long untimed;     /* completed with no known time: not on the curve */
 	int last_day;     /* largest day observed (completion or censoring), -1: none */
 	struct km_row *rows;
 	size_t nrows;
@@ -302,8 +303,12 @@ static void km_add(struct km *k, const struct item *it, int64_t as_of)
 {
 	int64_t day;
 
-	if (it->outcome == O_CANCELLED || (it->outcome == O_DONE && !it->has_time))
+	if (it->outcome == O_CANCELLED)
 		return;
+	if (it->outcome == O_DONE && !it->has_time) {
+		k->untimed++;
+		return;
+	}
 	if (it->outcome == O_DONE) {
 		if (it->done < it->created)
 			return;   /* out of order: the duration is left out */
@@ -528,16 +533,17 @@ static int write_survival(struct actions *A, struct pirx_err *err)
 	if ((rc = open_csv(ctx, "action_completion_summary.csv",
 			   "priority,items,completed,km_median_days,km_median_ci95_low,"
 			   "km_median_ci95_high,done_within_30d,done_within_60d,done_within_90d,"
-			   "open,completed_median_days",
+			   "open,completed_median_days,completed_no_time",
 			   &s, err)))
 		goto out;
 	for (int g = 0; g < NROWGROUPS; g++) {
 		struct km *k = &A->km[g];
 		double med, lo, hi, plain;
+		int untimed_only;
 		if (!k->ev)
 			continue;
 		km_build(k);
-		if (k->items == 0)
+		if (k->items == 0 && k->untimed == 0)
 			continue;
 		for (size_t i = 0; i < k->nrows; i++) {
 			const struct km_row *r = &k->rows[i];
@@ -552,20 +558,22 @@ static int write_survival(struct actions *A, struct pirx_err *err)
 			pirx_csvw_end_row(w);
 		}
 		km_median(k, &med, &lo, &hi);
+		/* Completions only without times: the curve would be the open items alone. */
+		untimed_only = k->done == 0 && k->untimed > 0;
 		/* The plain median of the completion days, for contrast. */
 		plain = k->done == 0 ? NAN : k->done % 2 ? hist_kth(k, (k->done + 1) / 2)
 			: (hist_kth(k, k->done / 2) + hist_kth(k, k->done / 2 + 1)) / 2.0;
 		pirx_csvw_text(s, group_name[g]);
 		pirx_csvw_int(s, k->items);
 		pirx_csvw_int(s, k->done);
-		pirx_csvw_fixed(s, med, 2);
-		pirx_csvw_fixed(s, lo, 2);
-		pirx_csvw_fixed(s, hi, 2);
-		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 30), 4);
-		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 60), 4);
-		pirx_csvw_fixed(s, 1.0 - km_surv_at(k, 90), 4);
+		pirx_csvw_fixed(s, untimed_only ? NAN : med, 2);
+		pirx_csvw_fixed(s, untimed_only ? NAN : lo, 2);
+		pirx_csvw_fixed(s, untimed_only ? NAN : hi, 2);
+		for (int t = 30; t <= 90; t += 30)
+			pirx_csvw_fixed(s, untimed_only ? NAN : 1.0 - km_surv_at(k, t), 4);
 		pirx_csvw_int(s, k->items - k->done);
 		pirx_csvw_fixed(s, plain, 2);
+		pirx_csvw_int(s, k->untimed);
 		pirx_csvw_end_row(s);
 	}
 out:

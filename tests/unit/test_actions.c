@@ -190,11 +190,11 @@ static const char golden_survival[] =
  */
 static const char golden_summary[] =
 	"priority,items,completed,km_median_days,km_median_ci95_low,km_median_ci95_high,"
-	"done_within_30d,done_within_60d,done_within_90d,open,completed_median_days\n"
-	"all,12,6,22.00,20.00,,0.5139,0.5139,,6,12.00\n"
-	"must-fix,7,4,20.00,3.00,,0.5714,,,3,11.50\n"
-	"should-fix,3,1,,4.00,,0.3333,0.3333,,2,4.00\n"
-	"nice-to-have,1,1,22.00,22.00,22.00,1.0000,1.0000,1.0000,0,22.00\n";
+	"done_within_30d,done_within_60d,done_within_90d,open,completed_median_days,completed_no_time\n"
+	"all,12,6,22.00,20.00,,0.5139,0.5139,,6,12.00,1\n"
+	"must-fix,7,4,20.00,3.00,,0.5714,,,3,11.50,0\n"
+	"should-fix,3,1,,4.00,,0.3333,0.3333,,2,4.00,1\n"
+	"nice-to-have,1,1,22.00,22.00,22.00,1.0000,1.0000,1.0000,0,22.00,0\n";
 
 static const char *const all_files[] = {
 	"action_items_monthly.csv", "overdue_actions.csv", "reviews_monthly.csv",
@@ -457,9 +457,9 @@ static void test_km_median_on_half(void **state)
 	out = run_step(db, dir, "out", "2026-01", 12);
 	expect_file(out, "action_completion_summary.csv",
 		    "priority,items,completed,km_median_days,km_median_ci95_low,km_median_ci95_high,"
-		    "done_within_30d,done_within_60d,done_within_90d,open,completed_median_days\n"
-		    "all,4,4,2.50,1.00,4.00,1.0000,1.0000,1.0000,0,2.50\n"
-		    "must-fix,4,4,2.50,1.00,4.00,1.0000,1.0000,1.0000,0,2.50\n");
+		    "done_within_30d,done_within_60d,done_within_90d,open,completed_median_days,completed_no_time\n"
+		    "all,4,4,2.50,1.00,4.00,1.0000,1.0000,1.0000,0,2.50,0\n"
+		    "must-fix,4,4,2.50,1.00,4.00,1.0000,1.0000,1.0000,0,2.50,0\n");
 	/* m4 took 3.5 days: its completion counts on day 4 (rounded up). */
 	expect_file(out, "action_survival.csv",
 		    "priority,days,remaining,at_risk,completed,censored,ci95_low,ci95_high\n"
@@ -473,6 +473,42 @@ static void test_km_median_on_half(void **state)
 		    "must-fix,2,0.5000,3,1,0,0.0100,0.9900\n"
 		    "must-fix,3,0.2500,2,1,0,0.0000,0.6743\n"
 		    "must-fix,4,0.0000,1,1,0,0.0000,0.0000\n");
+	pirx_db_close(db);
+	pirx_fs_rmtree(dir);
+	free(out);
+	free(dir);
+}
+
+/*
+ * Completions known only by status (no time) are not on the curve; when no
+ * completion has a time, the curve would hold the open items alone, so its
+ * figures are left empty rather than say that nothing gets done.
+ */
+static void test_untimed_completions(void **state)
+{
+	static const struct inc in[] = {
+		{"X", "t", "x", "2026-01-01T00:00:00Z", "2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"},
+	};
+	static const struct ai ai[] = {
+		{"u1", "X", "a", "o", "t", "must-fix", "2026-01-02T00:00:00Z", NULL, NULL, "done"},
+		{"u2", "X", "b", "o", "t", "must-fix", "2026-01-02T00:00:00Z", NULL, NULL, "open"},
+	};
+	char *dir = tmpdir(), *out;
+	pirx_db *db;
+
+	(void)state;
+	db = make_db(dir, "u.db", in, 1, ai, 2, 2);
+	out = run_step(db, dir, "out", "2026-01", 12);
+	expect_file(out, "action_completion_summary.csv",
+		    "priority,items,completed,km_median_days,km_median_ci95_low,km_median_ci95_high,"
+		    "done_within_30d,done_within_60d,done_within_90d,open,completed_median_days,completed_no_time\n"
+		    "all,1,0,,,,,,,1,,1\n"
+		    "must-fix,1,0,,,,,,,1,,1\n");
+	expect_file(out, "action_items_monthly.csv",
+		    "month,priority,created,completed,completion_rate,on_time_rate,"
+		    "median_days_to_complete,open,overdue,cancelled,due_settled\n"
+		    "2026-01,all,2,1,0.5000,,,1,0,0,0\n"
+		    "2026-01,must-fix,2,1,0.5000,,,1,0,0,0\n");
 	pirx_db_close(db);
 	pirx_fs_rmtree(dir);
 	free(out);
@@ -564,6 +600,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_km_matches_stats),
 		cmocka_unit_test(test_km_median_on_half),
+		cmocka_unit_test(test_untimed_completions),
 		cmocka_unit_test(test_absent_file),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_deterministic),
