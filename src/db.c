@@ -81,6 +81,11 @@ void pirx_db_close(pirx_db *db)
 	free(db);
 }
 
+const char *pirx_db_path(const pirx_db *db)
+{
+	return db->path;
+}
+
 int pirx_db_run_script(pirx_db *db, const char *name, struct pirx_err *err)
 {
 	const struct pirx_embed *q = pirx_embed_find(pirx_embedded_queries, name);

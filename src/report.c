@@ -4,13 +4,27 @@
  * writes report_meta.csv and data_quality.csv itself, and swaps the
  * finished directory into place. Analyses live in their own modules; the
  * narrative is rendered by render.c from the CSV files.
+ *
+ * Steps share nothing but the database (read only) and the scratch
+ * directory (each writes its own files), so the action-item and responder
+ * steps run in a child process on a connection of their own while this
+ * process runs durations, trends and clusters: on two cores the report
+ * takes the longer of the two lanes instead of their sum (docs/scale.md).
+ * A fork, not threads: the steps' modules need not be thread-safe, and
+ * the child opens its own SQLite connection (none is carried across the
+ * fork). PIRX_REPORT_JOBS=1 runs every step in order in one process.
  */
 #include "pirx/report.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pirx/cmd.h"
 #include "pirx/csvio.h"
@@ -158,21 +172,148 @@ out:
 	return rc;
 }
 
+/* lane 0: this process; lane 1: the child (or after lane 0 when there is
+ * no child); lane 2: after both, in this process (they read the CSV files
+ * of the others). */
 struct step {
 	const char *what;
 	int (*run)(const struct pirx_report_ctx *ctx, struct pirx_err *err);
+	int lane;
 };
 
 static const struct step steps[] = {
-	{"incident counts and durations", pirx_durations_run},
-	{"trends", pirx_trend_run},
-	{"contributing-factor clusters", pirx_clusters_run},
-	{"action items and reviews", pirx_actions_run},
-	{"responder load", pirx_oncall_run},
-	{"data quality", pirx_quality_run},
-	{"report.md and report.html", pirx_render_run},
-	{NULL, NULL}
+	{"incident counts and durations", pirx_durations_run, 0},
+	{"trends", pirx_trend_run, 0},
+	{"contributing-factor clusters", pirx_clusters_run, 0},
+	{"action items and reviews", pirx_actions_run, 1},
+	{"responder load", pirx_oncall_run, 1},
+	{"data quality", pirx_quality_run, 2},
+	{"report.md and report.html", pirx_render_run, 2},
+	{NULL, NULL, 0}
 };
+
+static int run_lane(const struct pirx_report_ctx *ctx, int lane, struct pirx_err *err)
+{
+	int rc = 0;
+
+	for (const struct step *s = steps; s->what && !rc; s++) {
+		if (s->lane != lane)
+			continue;
+		pirx_report_progress(ctx, "%s", s->what);
+		rc = s->run(ctx, err);
+	}
+	return rc;
+}
+
+/* The child's progress lines start with "| ": they interleave with the
+ * parent's, and the bar says which lane a line belongs to. */
+struct lane_note {
+	void (*fn)(void *arg, const char *what);
+	void *arg;
+};
+
+static void lane_progress(void *arg, const char *what)
+{
+	const struct lane_note *n = arg;
+	char buf[600];
+
+	snprintf(buf, sizeof(buf), "| %s", what);
+	n->fn(n->arg, buf);
+}
+
+/* In the child: lane 1 on its own read-only connection; the error, if any,
+ * goes to fd as one struct pirx_err (under PIPE_BUF: one atomic write). */
+static void child_lane(const struct pirx_report_ctx *parent, int fd)
+{
+	struct pirx_report_ctx ctx = *parent;
+	struct lane_note note = {parent->progress, parent->progress_arg};
+	struct pirx_err err;
+	pirx_db *db = NULL;
+	int rc;
+
+	pirx_err_clear(&err);
+	if (ctx.progress) {
+		ctx.progress = lane_progress;
+		ctx.progress_arg = &note;
+	}
+	rc = pirx_db_open(pirx_db_path(parent->db), PIRX_DB_READ, &db, &err);
+	if (rc == 0) {
+		ctx.db = db;
+		rc = run_lane(&ctx, 1, &err);
+	}
+	pirx_db_close(db);
+	if (rc) {
+		if (err.code == 0)
+			err.code = rc;
+		if (write(fd, &err, sizeof(err)) != (ssize_t)sizeof(err))
+			rc = PIRX_EIO;
+	}
+	close(fd);
+	_exit(rc ? 1 : 0);
+}
+
+/* Waits for the child of lane 1 and takes its error. */
+static int join_lane(pid_t pid, int fd, struct pirx_err *err)
+{
+	struct pirx_err child;
+	ssize_t got;
+	int status;
+
+	do
+		got = read(fd, &child, sizeof(child));
+	while (got < 0 && errno == EINTR);
+	close(fd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
+					    "lost the report's second process: %s", strerror(errno));
+	if (got == (ssize_t)sizeof(child)) {
+		*err = child;
+		return child.code;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
+				    "the report's second process failed (%s %d)",
+				    WIFEXITED(status) ? "exit" : "signal",
+				    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	return 0;
+}
+
+/* Runs every step: lanes 0 and 1 at once when a child can be made. */
+static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
+{
+	const char *jobs = getenv("PIRX_REPORT_JOBS");
+	pid_t pid = -1;
+	int fds[2] = {-1, -1};
+	int rc;
+
+	if (!(jobs && strcmp(jobs, "1") == 0) && pipe(fds) == 0) {
+		fflush(NULL);
+		pid = fork();
+		if (pid == 0) {
+			close(fds[0]);
+			child_lane(ctx, fds[1]);
+		}
+		close(fds[1]);
+		if (pid < 0)
+			close(fds[0]);
+	}
+	rc = run_lane(ctx, 0, err);
+	if (pid > 0) {
+		if (rc) {
+			struct pirx_err ignored;
+			kill(pid, SIGTERM);
+			join_lane(pid, fds[0], &ignored);
+			return rc;
+		}
+		pirx_report_progress(ctx, "waiting for the second lane");
+		if ((rc = join_lane(pid, fds[0], err)))
+			return rc;
+	} else if ((rc = run_lane(ctx, 1, err))) {
+		return rc;
+	}
+	return run_lane(ctx, 2, err);
+}
 
 int pirx_report_run(pirx_db *db, const struct pirx_report_opts *opts,
 		    struct pirx_report_result *res, struct pirx_err *err)
@@ -248,11 +389,8 @@ int pirx_report_run(pirx_db *db, const struct pirx_report_opts *opts,
 
 	if ((rc = write_meta(&ctx, err)))
 		goto out;
-	for (const struct step *s = steps; s->what; s++) {
-		pirx_report_progress(&ctx, "%s", s->what);
-		if ((rc = s->run(&ctx, err)))
-			goto out;
-	}
+	if ((rc = run_steps(&ctx, err)))
+		goto out;
 	if ((rc = pirx_fs_fsync(scratch, err)))
 		goto out;
 	if ((rc = pirx_fs_replace_dir(scratch, out, err)))

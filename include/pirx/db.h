@@ -36,6 +36,8 @@ int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
 		 struct pirx_err *err);
 /* Closes db; NULL does nothing. */
 void pirx_db_close(pirx_db *db);
+/* The file db was opened on (borrowed; valid until pirx_db_close). */
+const char *pirx_db_path(const pirx_db *db);
 
 /*
  * Runs every statement of the embedded file `name` (for schema.sql and
