@@ -46,18 +46,37 @@ start_all=$(date +%s)
 # Runs "$@" RUNS times; prints "median_seconds peak_rss_kb" of the median
 # run, or "fail" when any run fails. $PREP is run before each run. The
 # stderr of the median run is left in $WORK/.stderr.median.
+# Peak RSS is the larger of /usr/bin/time's %M (the largest single process:
+# pirx report forks a second lane and gnuplot) and the sum over the whole
+# process tree sampled every 0.2 s, so that two lanes at once are counted
+# together.
 measure() {
 	out="$WORK/.measure"
 	: > "$out"
 	i=0
 	while [ $i -lt $RUNS ]; do
 		[ -z "${PREP:-}" ] || eval "$PREP"
-		if ! "$TIME" -f '%e %M' -o "$WORK/.one" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr.$i"; then
+		"$TIME" -f '%e %M %x' -o "$WORK/.one" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr.$i" &
+		tpid=$!
+		tree=0
+		while kill -0 $tpid 2>/dev/null; do
+			kb=$(ps -eo pid=,ppid=,rss= | awk -v root=$tpid '
+				{ parent[$1] = $2; rss[$1] = $3 }
+				END { for (p in parent) { q = p; while (q != "" && q != root && q in parent && q != 1) q = parent[q]
+				                          if (q == root) s += rss[p] }
+				      print s + 0 }')
+			[ "$kb" -le "$tree" ] || tree=$kb
+			sleep 0.2
+		done
+		wait $tpid
+		# "$@" is the command: no set -- here.
+		line=$(tail -n 1 "$WORK/.one")
+		if [ "$(echo "$line" | awk '{ print $3 }')" != 0 ]; then
 			echo fail
 			head -n 5 "$WORK/.stderr.$i" >&2
 			return
 		fi
-		echo "$(tail -n 1 "$WORK/.one") $i" >> "$out"
+		echo "$line" | awk -v tree="$tree" -v i=$i '{ print $1, ($2 > tree ? $2 : tree), i }' >> "$out"
 		i=$((i + 1))
 	done
 	set -- $(sort -n "$out" | sed -n "$(( (RUNS + 1) / 2 ))p")
@@ -76,15 +95,24 @@ ratio() {   # a b: a / b with 2 decimals, or n/a
 row() { printf '%-26s %9s %9s %s\n' "$1" "$(secs "$2")" "$(rss_mb "$2")" "${3:-}"; }
 
 # Step times of a report from its progress lines ("pirx: [ 12.3s] step"):
-# each step's seconds until the next line, for the steps that took 0.05 s+.
+# each step's seconds until the next line of its lane (lines of the second
+# lane, the forked child, start with "| "; its last step ends when the
+# parent joins it, at the line after "waiting for the second lane"), for
+# the steps that took 0.05 s or more.
 steps() {   # stderr_file total_seconds
-	awk -v total="$2" '{ if (!match($0, /\[ *[0-9.]+s\]/)) next
-	       t = substr($0, RSTART + 1, RLENGTH - 3) + 0
-	       label = substr($0, RSTART + RLENGTH + 1)
-	       if (n) { d[n] = t - t0 }
-	       n++; name[n] = label; t0 = t }
-	     END { if (n) d[n] = total - t0
-	           for (i = 1; i <= n; i++) if (d[i] >= 0.05) printf "    %6.1f s  %s\n", d[i], substr(name[i], 1, 60) }' "$1"
+	awk -v total="$2" '
+	function close_step(l, t) { if (open[l]) { n++; what[n] = name[l]; d[n] = t - t0[l]; open[l] = 0 } }
+	{ if (!match($0, /\[ *[0-9.]+s\]/)) next
+	  t = substr($0, RSTART + 1, RLENGTH - 3) + 0
+	  label = substr($0, RSTART + RLENGTH + 1)
+	  l = (substr(label, 1, 2) == "| ") ? 1 : 0
+	  if (l == 0 && waiting) { close_step(1, t); waiting = 0 }
+	  close_step(l, t)
+	  if (label ~ /^waiting for the second lane/) { waiting = 1; next }
+	  if (label ~ /^\| second lane done/) { waiting = 0; next }
+	  open[l] = 1; name[l] = label; t0[l] = t }
+	END { close_step(0, total); close_step(1, total)
+	      for (i = 1; i <= n; i++) if (d[i] >= 0.05) printf "    %6.1f s  %s\n", d[i], substr(what[i], 1, 64) }' "$1"
 }
 
 SUMMARY="$WORK/.summary"

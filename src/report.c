@@ -241,6 +241,8 @@ static void child_lane(const struct pirx_report_ctx *parent, int fd)
 		ctx.db = db;
 		rc = run_lane(&ctx, 1, &err);
 	}
+	if (rc == 0)
+		pirx_report_progress(&ctx, "second lane done");
 	pirx_db_close(db);
 	if (rc) {
 		if (err.code == 0)
