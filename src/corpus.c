@@ -23,6 +23,8 @@
 #include <time.h>
 
 #include "pirx/fsutil.h"
+#include "pirx/mapping.h"
+#include "pirx/mdreview.h"
 #include "pirx/mem.h"
 #include "pirx/timefmt.h"
 #include "pirx/vocab.h"
@@ -266,6 +268,8 @@ struct loader {
 	struct idset incidents;
 	struct idset ids;            /* the current file's own ids */
 	pirx_vocab *vocab;           /* severity.csv's words, or NULL */
+	const pirx_mapping *mapping; /* pirx-mapping.csv, or NULL */
+	int use_map;                 /* the mapping applies to the current file */
 	struct pirx_buf scratch;     /* default factor ids, rejects rows */
 	struct pirx_buf scratch2;
 };
@@ -496,15 +500,28 @@ static void on_header(struct loader *L, const struct pirx_csv_row *r)
 	for (size_t i = 0; i < r->nfields; i++) {
 		const char *s = r->field[i];
 		size_t n = r->len[i];
+		const char *to = NULL, *name;
+		size_t nn;
 		int found = -1;
 
 		trim(&s, &n);
+		if (L->use_map)
+			to = pirx_mapping_column(L->mapping, L->fs->name, s, n);
+		name = to ? to : s;
+		nn = to ? strlen(to) : n;
+		L->map[i] = -1;
+		if (to && !to[0])
+			continue;   /* the mapping says: ignore it, quietly */
 		for (int j = 0; j < L->fs->ncols; j++)
-			if (same_name(s, n, L->fs->cols[j].name))
+			if (same_name(name, nn, L->fs->cols[j].name))
 				found = j;
 		L->map[i] = found;
 		if (found < 0) {
-			if (n == 0)
+			if (to)
+				warning(L, r->line, NULL, "column '%s' is mapped to '%s' (%s), which is not "
+					"a column of this file; it is ignored",
+					pirx_corpus_quote(s, n, q, sizeof(q)), to, PIRX_MAPPING_FILE);
+			else if (n == 0)
 				warning(L, r->line, NULL, "column %zu has no name; it is ignored", i + 1);
 			else
 				warning(L, r->line, NULL, "unknown column '%s' is ignored",
@@ -550,7 +567,19 @@ static void read_cells(struct loader *L, const struct pirx_csv_row *r)
 		const struct col *c = &L->fs->cols[j];
 		struct cell *x = &L->cell[j];
 		const char *why = NULL;
+		int mapped = 0;
 
+		if (L->use_map && x->n && (c->kind == K_SEV || c->kind == K_PRIO || c->kind == K_STATUS)) {
+			int kind = c->kind == K_SEV ? PIRX_MAP_SEVERITY
+				   : c->kind == K_PRIO ? PIRX_MAP_PRIORITY : PIRX_MAP_STATUS;
+			const char *w = pirx_mapping_value(L->mapping, L->fs->name, kind, x->s, x->n);
+			if (w) {
+				/* Already pirx's normalized word, or "" for unknown. */
+				x->s = w;
+				x->n = strlen(w);
+				mapped = 1;
+			}
+		}
 		if (x->n == 0) {
 			if (c->required)
 				problem(L, x->line, c->name, 0, "is empty, but a value is required");
@@ -563,23 +592,29 @@ static void read_cells(struct loader *L, const struct pirx_csv_row *r)
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)), why);
 			break;
 		case K_SEV:
-			if ((x->iv = pirx_vocab_severity_in(L->fi < 0 ? NULL : L->vocab, x->s, x->n)) < 0)
-				problem(L, x->line, c->name, 0, "cannot read '%s' as a severity (expected %s%s)",
+			/* A mapped word is normalized: severity.csv must not redefine it. */
+			x->iv = mapped ? pirx_vocab_severity(x->s, x->n)
+				: pirx_vocab_severity_in(L->fi < 0 ? NULL : L->vocab, x->s, x->n);
+			if (x->iv < 0)
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a severity (expected %s%s%s)",
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
 					pirx_vocab_severity_expected(),
-					L->vocab && L->fi >= 0 ? ", or a word of severity.csv" : "");
+					L->vocab && L->fi >= 0 ? ", or a word of severity.csv" : "",
+					L->use_map && L->mapping ? ", or a rule in " PIRX_MAPPING_FILE : "");
 			break;
 		case K_PRIO:
 			if (!(x->word = pirx_vocab_priority(x->s, x->n)))
-				problem(L, x->line, c->name, 0, "cannot read '%s' as a priority (expected %s)",
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a priority (expected %s%s)",
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
-					pirx_vocab_priority_expected());
+					pirx_vocab_priority_expected(),
+					L->use_map && L->mapping ? ", or a rule in " PIRX_MAPPING_FILE : "");
 			break;
 		case K_STATUS:
 			if (!(x->word = pirx_vocab_status(x->s, x->n)))
-				problem(L, x->line, c->name, 0, "cannot read '%s' as a status (expected %s)",
+				problem(L, x->line, c->name, 0, "cannot read '%s' as a status (expected %s%s)",
 					pirx_corpus_quote(x->s, x->n, q, sizeof(q)),
-					pirx_vocab_status_expected());
+					pirx_vocab_status_expected(),
+					L->use_map && L->mapping ? ", or a rule in " PIRX_MAPPING_FILE : "");
 			break;
 		default:
 			break;
@@ -975,31 +1010,30 @@ static int record_files(struct loader *L)
 	return rc;
 }
 
-int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
-		     struct pirx_corpus_stats *stats, struct pirx_err *err)
+/*
+ * Reads the CSV files of dir; with conv set, incidents.csv, factors.csv
+ * and action_items.csv come from conv (converted reviews, already in
+ * pirx's words: the mapping is not applied to them again, and severity.csv
+ * is not read) and the other files from dir. m may be NULL.
+ */
+static int load_csv(const char *dir, const char *conv, const pirx_mapping *m,
+		    const struct pirx_corpus_opts *opts, struct pirx_corpus_stats *stats,
+		    struct pirx_err *err)
 {
 	struct loader L;
 	int rc = PIRX_EIO;
 	int began = 0;
 
-	memset(stats, 0, sizeof(*stats));
 	memset(&L, 0, sizeof(L));
 	L.o = opts;
 	L.st = stats;
 	L.err = err;
+	L.mapping = m;
 	idset_init(&L.incidents);
 	idset_init(&L.ids);
 	pirx_buf_init(&L.scratch);
 	pirx_buf_init(&L.scratch2);
 
-	if (!pirx_fs_is_dir(dir)) {
-		stats->fatal = 1;
-		stats->problems = 1;
-		rc = pirx_err_set(err, PIRX_EINPUT, dir, 0, NULL, "%s",
-				  pirx_fs_exists(dir) ? "not a directory; expected a corpus directory"
-						      : "no such corpus directory");
-		goto out;
-	}
 	if (opts->rejects)
 		pirx_csvw_header(opts->rejects, "file,line,column,problem,row");
 	if (opts->db) {
@@ -1014,7 +1048,7 @@ int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
 	}
 	L.fi = -1;
 	L.fs = &severity_file;
-	if ((rc = read_file(&L, dir)) != 0)
+	if (!conv && (rc = read_file(&L, dir)) != 0)
 		goto out;
 	if (stats->problems) {
 		stats->fatal = 1;
@@ -1025,7 +1059,8 @@ int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
 		L.fs = &files[f];
 		idset_release(&L.ids);
 		idset_init(&L.ids);
-		if ((rc = read_file(&L, dir)) != 0)
+		L.use_map = m && !(conv && f <= PIRX_CF_ACTION_ITEMS);
+		if ((rc = read_file(&L, conv && f <= PIRX_CF_ACTION_ITEMS ? conv : dir)) != 0)
 			goto out;
 		/* Without the incidents every reference would look dangling. */
 		if (f == PIRX_CF_INCIDENTS && stats->fatal)
@@ -1062,5 +1097,165 @@ out:
 	pirx_buf_release(&L.scratch);
 	pirx_buf_release(&L.scratch2);
 	free(L.map);
+	return rc;
+}
+
+/* ---- mapping file and folders of reviews ------------------------------- */
+
+/* Reads dir's pirx-mapping.csv into *m (NULL when there is none). A bad
+ * rule is a fatal problem of the corpus, located in the mapping file. */
+static int read_mapping(const char *dir, const struct pirx_corpus_opts *opts,
+			struct pirx_corpus_stats *stats, pirx_mapping **m, struct pirx_err *err)
+{
+	struct pirx_err e;
+	int rc;
+
+	pirx_err_clear(&e);
+	rc = pirx_mapping_load_dir(dir, m, &e);
+	if (rc == 0)
+		return 0;
+	if (rc != PIRX_EINPUT) {
+		*err = e;
+		return rc;
+	}
+	/* Name the file as the loader names incidents.csv: inside the corpus. */
+	snprintf(e.file, sizeof(e.file), "%s", PIRX_MAPPING_FILE);
+	stats->problems++;
+	stats->fatal = 1;
+	if (opts->hooks.problem)
+		opts->hooks.problem(opts->hooks.ctx, &e);
+	return pirx_err_set(err, PIRX_EINPUT, NULL, 0, NULL, "corpus is invalid: 1 problem in %s",
+			    PIRX_MAPPING_FILE);
+}
+
+struct fwd {
+	const struct pirx_corpus_opts *o;
+	struct pirx_corpus_stats *st;
+	const char *dir;
+};
+
+/* The review converter names "DIR/x.md"; the loader names files inside
+ * the corpus ("incidents.csv"), so the review becomes "x.md". */
+static void relocate(const struct fwd *F, const struct pirx_err *in, struct pirx_err *out)
+{
+	size_t n = strlen(F->dir);
+	const char *f = in->file;
+
+	*out = *in;
+	if (n && strncmp(f, F->dir, n) == 0 && (f[n] == '/' || F->dir[n - 1] == '/')) {
+		f += n;
+		while (*f == '/')
+			f++;
+		memmove(out->file, f, strlen(f) + 1);
+	}
+}
+
+static void fwd_problem(void *ctx, const struct pirx_err *e)
+{
+	struct fwd *F = ctx;
+	struct pirx_err r;
+
+	relocate(F, e, &r);
+	F->st->problems++;
+	if (F->o->hooks.problem)
+		F->o->hooks.problem(F->o->hooks.ctx, &r);
+}
+
+static void fwd_warning(void *ctx, const struct pirx_err *e)
+{
+	struct fwd *F = ctx;
+	struct pirx_err r;
+
+	relocate(F, e, &r);
+	if (F->o->hooks.warning)
+		F->o->hooks.warning(F->o->hooks.ctx, &r);
+}
+
+/*
+ * Converts the reviews of dir into a new scratch directory *conv (under
+ * $TMPDIR or /tmp; set even on failure, the caller removes it). Problems
+ * of the reviews are fatal: a review is a whole incident, not a row to skip.
+ */
+static int convert_reviews(const char *dir, const pirx_mapping *m,
+			   const struct pirx_corpus_opts *opts, struct pirx_corpus_stats *stats,
+			   char **conv, struct pirx_err *err)
+{
+	static const char *const unused[] = {"severity.csv", "factors.csv", "action_items.csv"};
+	static const char *const why[] = {
+		"severity words of a folder of reviews go in " PIRX_MAPPING_FILE " (kind severity)",
+		"factors come from the reviews' contributing factors",
+		"action items come from the reviews' action-item tables",
+	};
+	const char *tmp = getenv("TMPDIR");
+	struct pirx_import_opts io;
+	struct pirx_import_stats ist;
+	struct fwd F = {opts, stats, dir};
+	struct pirx_err e;
+	int rc;
+
+	*conv = pirx_fs_join(tmp && tmp[0] ? tmp : "/tmp", "pirx-reviews-XXXXXX");
+	if (!mkdtemp(*conv)) {
+		rc = pirx_err_set(err, PIRX_EIO, *conv, 0, NULL,
+				  "cannot create a scratch directory for the reviews: %s", strerror(errno));
+		free(*conv);
+		*conv = NULL;
+		return rc;
+	}
+	for (size_t i = 0; i < sizeof(unused) / sizeof(unused[0]); i++) {
+		char *path = pirx_fs_join(dir, unused[i]);
+		if (pirx_fs_exists(path) && opts->hooks.warning) {
+			pirx_err_set(&e, 0, unused[i], 0, NULL, "is ignored in a folder of reviews: %s",
+				     why[i]);
+			opts->hooks.warning(opts->hooks.ctx, &e);
+		}
+		free(path);
+	}
+	memset(&io, 0, sizeof(io));
+	io.mapping = m;
+	io.hooks.ctx = &F;
+	io.hooks.problem = fwd_problem;
+	io.hooks.warning = fwd_warning;
+	pirx_err_clear(&e);
+	rc = pirx_mdreview_convert_dir(dir, *conv, &io, &ist, &e);
+	if (rc == PIRX_EINPUT) {
+		stats->fatal = 1;
+		return pirx_err_set(err, PIRX_EINPUT, NULL, 0, NULL,
+				    "corpus is invalid: %ld problem%s in the reviews", stats->problems,
+				    stats->problems == 1 ? "" : "s");
+	}
+	if (rc != 0)
+		*err = e;
+	return rc;
+}
+
+int pirx_corpus_load(const char *dir, const struct pirx_corpus_opts *opts,
+		     struct pirx_corpus_stats *stats, struct pirx_err *err)
+{
+	pirx_mapping *m = NULL;
+	char *conv = NULL;
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!pirx_fs_is_dir(dir)) {
+		stats->fatal = 1;
+		stats->problems = 1;
+		return pirx_err_set(err, PIRX_EINPUT, dir, 0, NULL, "%s",
+				    pirx_fs_exists(dir) ? "not a directory; expected a corpus directory"
+							: "no such corpus directory");
+	}
+	if ((rc = read_mapping(dir, opts, stats, &m, err)) != 0)
+		goto out;
+	/* incidents.csv makes a CSV corpus; without it, *.md files make a
+	 * folder of reviews (mdreview.h). */
+	if (pirx_mdreview_is_review_dir(dir) &&
+	    (rc = convert_reviews(dir, m, opts, stats, &conv, err)) != 0)
+		goto out;
+	rc = load_csv(dir, conv, m, opts, stats, err);
+out:
+	if (conv) {
+		pirx_fs_rmtree(conv);
+		free(conv);
+	}
+	pirx_mapping_free(m);
 	return rc;
 }

@@ -70,7 +70,15 @@ struct pirx_corpus_stats {
 };
 
 /*
- * Reads the corpus in dir. Fills *stats (always). Returns:
+ * Reads the corpus in dir. dir's pirx-mapping.csv, when present, renames
+ * header columns and maps severity, priority and status words (mapping.h);
+ * a bad rule is a fatal problem located in the mapping file. A dir without
+ * incidents.csv that holds *.md reviews (pirx_mdreview_is_review_dir) is
+ * converted into a scratch directory under $TMPDIR (or /tmp), removed
+ * before returning: incidents, factors and action items come from the
+ * reviews (problems located at the .md file and line, fatal even with
+ * skip_invalid), responders.csv, pages.csv and roster.csv from dir.
+ * Fills *stats (always). Returns:
  *   0            the corpus was loaded (or is valid, without db); with
  *                skip_invalid, invalid rows were rejected and counted;
  *   PIRX_EINPUT  the corpus is invalid (every problem went to
