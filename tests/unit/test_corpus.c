@@ -3,6 +3,7 @@
  * temporary directory: every class of invalid row, rows kept with times
  * out of order, defaults (factor ids, status), --skip-invalid.
  */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -77,6 +79,14 @@ static void put(const char *name, const char *text, size_t n)
 }
 
 #define PUT(name, text) put(name, text, sizeof(text) - 1)
+
+static void unlink_file(const char *name)
+{
+	char *path = pirx_fs_join(dir, name);
+
+	assert_int_equal(unlink(path), 0);
+	free(path);
+}
 
 static const char incidents_ok[] =
 	"id,title,severity,service,started_at,detected_at,resolved_at,review_at\n"
@@ -385,6 +395,168 @@ static void test_severity_words(void **state)
 	assert_int_equal(st.fatal, 1);
 }
 
+/* pirx-mapping.csv: renamed, ignored and unknown columns; mapped words. */
+static void test_mapping(void **state)
+{
+	(void)state;
+	PUT("incidents.csv", "Ticket,Opened At,Sev,url,notes\n"
+	    "I1,2026-01-05T10:00:00Z,Sev Zero,http://x,a\n"
+	    "I2,2026-01-06T10:00:00Z,cosmetic,,b\n"
+	    "I3,2026-01-07T10:00:00Z,major,,c\n");
+	PUT("action_items.csv", "id,Ticket,created_at,priority,status\n"
+	    "A1,I1,2026-01-06T00:00:00Z,Urgent,Won't do\n"
+	    "A2,I1,2026-01-06T00:00:00Z,should-fix,\n");
+	PUT("pages.csv", "responder,paged_at,Ticket\nana,2026-01-05T10:05:00Z,I1\n");
+	PUT("pirx-mapping.csv", "file,kind,from,to\n"
+	    "incidents,column,Opened At,started_at\n"
+	    "*,column,ticket,id\n"
+	    "action_items,column,Ticket,incident_id\n"
+	    "incidents,column,Sev,severity\n"
+	    "incidents,column,URL,\n"
+	    "incidents,severity,sev zero,SEV1\n"
+	    "incidents,severity,cosmetic,\n"
+	    "action_items,priority,Urgent,must-fix\n"
+	    "action_items,status,Won't do,cancelled\n");
+	/* Mapped words are pirx's own: severity.csv does not redefine them. */
+	PUT("severity.csv", "word,severity\nsev1,5\n");
+	assert_int_equal(run(1, 0, NULL), 0);
+	assert_string_equal(pirx_buf_str(&problems), "");
+	/* url is ignored quietly; notes warns as usual; pages.csv has no id column. */
+	assert_string_equal(pirx_buf_str(&warnings),
+			    "incidents.csv:1: unknown column 'notes' is ignored\n"
+			    "pages.csv:1: column 'Ticket' is mapped to 'id' (pirx-mapping.csv), which is "
+			    "not a column of this file; it is ignored\n");
+	ASSERT_QUERY("SELECT id, ifnull(severity, 'null'), started_at FROM incidents ORDER BY id",
+		     "I1|1|1767607200\nI2|null|1767693600\nI3|2|1767780000\n");
+	ASSERT_QUERY("SELECT id, incident_id, priority, status FROM action_items ORDER BY id",
+		     "A1|I1|must-fix|cancelled\nA2|I1|should-fix|open\n");
+
+	/* Words the mapping does not name are read as usual, and the message says
+	 * where else a word may come from. */
+	PUT("incidents.csv", "Ticket,Opened At,Sev\nI1,2026-01-05T10:00:00Z,meh\n");
+	PUT("action_items.csv", "id,Ticket,created_at\n");
+	assert_int_equal(run(0, 1, NULL), 0);
+	HAS_PROBLEM("incidents.csv:2: severity: cannot read 'meh' as a severity (expected ");
+	HAS_PROBLEM(", or a word of severity.csv, or a rule in pirx-mapping.csv)\n");
+
+	/* Without the mapping the same header misses its required columns. */
+	unlink_file("pirx-mapping.csv");
+	assert_int_equal(run(0, 0, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("incidents.csv:1: id: required column is missing from the header\n");
+}
+
+/* A bad rule refuses the corpus, located in the mapping file. */
+static void test_mapping_invalid(void **state)
+{
+	(void)state;
+	PUT("incidents.csv", incidents_ok);
+	PUT("pirx-mapping.csv", "file,kind,from,to\n"
+	    "incidents,column,Opened At,started_at\n"
+	    "incidents,severity,Sev Zero,SEV9\n");
+	assert_int_equal(run(1, 1, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("pirx-mapping.csv:3: to: cannot read 'SEV9' as a severity");
+	assert_int_equal(st.fatal, 1);
+	assert_int_equal(st.problems, 1);
+	assert_int_equal(st.present[PIRX_CF_INCIDENTS], 0);   /* nothing was read */
+
+	PUT("pirx-mapping.csv", "file,kind,from\n");
+	assert_int_equal(run(0, 0, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("pirx-mapping.csv:1: to: required column is missing from the header");
+}
+
+static const char review_ok[] =
+	"---\n"
+	"id: R-1\n"
+	"severity: SEV0\n"
+	"service: [api, db]\n"
+	"started_at: 2026-01-05T10:00:00Z\n"
+	"resolved_at: 2026-01-05T12:00:00Z\n"
+	"---\n"
+	"## Contributing factors\n"
+	"- technical: pool exhausted\n"
+	"## Action items\n"
+	"| id | title | priority | status |\n"
+	"|----|-------|----------|--------|\n"
+	"| A1 | add alert | Urgent | |\n";
+
+/* Number of entries in the scratch parent (TMPDIR of the test). */
+static int entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A folder of reviews loads directly; the other files come from beside it. */
+static void test_review_folder(void **state)
+{
+	char *tmp = pirx_fs_join(dir, "tmp");
+	char *old = getenv("TMPDIR") ? pirx_xstrdup(getenv("TMPDIR")) : NULL;
+
+	(void)state;
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	setenv("TMPDIR", tmp, 1);
+	PUT("r1.md", review_ok);
+	PUT("README.md", "# not a review\n");
+	PUT("responders.csv", "incident_id,responder,joined_at\nR-1,ana,2026-01-05T10:05:00Z\n");
+	PUT("factors.csv", "incident_id,text\nR-1,ignored\n");
+	PUT("pirx-mapping.csv", "file,kind,from,to\n"
+	    "incidents,severity,SEV0,SEV1\n"
+	    "action_items,priority,urgent,must-fix\n"
+	    "responders,column,joined_at,\n");
+	/* The mapping's column rules apply to the files beside the reviews. */
+	assert_int_equal(run(1, 0, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("responders.csv:1: joined_at: required column is missing from the header\n");
+	assert_int_equal(entries(tmp), 0);
+
+	/* A scale shifted by one (SEV0..SEV4): the words are mapped once, in
+	 * the reviews, and not again in the converted files. */
+	PUT("pirx-mapping.csv", "file,kind,from,to\n"
+	    "incidents,severity,SEV0,SEV1\n"
+	    "incidents,severity,SEV1,SEV2\n"
+	    "action_items,priority,urgent,must-fix\n");
+	assert_int_equal(run(1, 0, NULL), 0);
+	assert_string_equal(pirx_buf_str(&problems), "");
+	assert_string_equal(pirx_buf_str(&warnings), "factors.csv: is ignored in a folder of reviews: "
+			    "factors come from the reviews' contributing factors\n");
+	ASSERT_QUERY("SELECT id, severity, service FROM incidents", "R-1|1|api;db\n");
+	ASSERT_QUERY("SELECT id, text FROM factors", "R-1#1|pool exhausted\n");
+	ASSERT_QUERY("SELECT id, priority, status FROM action_items", "A1|must-fix|open\n");
+	ASSERT_QUERY("SELECT incident_id, responder FROM responders", "R-1|ana\n");
+	assert_int_equal(entries(tmp), 0);   /* the scratch directory is gone */
+
+	/* A bad review: located at the .md file (inside the corpus) and line,
+	 * fatal even with skip_invalid, nothing left behind. */
+	PUT("r2.md", "---\nid: R-2\nstarted_at: 2026-02-30T10:00:00Z\n---\n");
+	assert_int_equal(run(1, 1, NULL), PIRX_EINPUT);
+	assert_string_equal(pirx_buf_str(&problems), "r2.md:3: started_at: cannot parse "
+			    "'2026-02-30T10:00:00Z' as a time (day does not exist in that month)\n");
+	assert_int_equal(st.fatal, 1);
+	assert_int_equal(st.problems, 1);
+	assert_int_equal(entries(tmp), 0);
+
+	/* With incidents.csv beside them, the .md files are not reviews to read. */
+	PUT("incidents.csv", incidents_ok);
+	PUT("factors.csv", "incident_id,text\n");
+	PUT("responders.csv", "incident_id,responder,joined_at\n");
+	assert_int_equal(run(0, 0, NULL), 0);
+	assert_int_equal(st.loaded[PIRX_CF_INCIDENTS], 3);
+
+	if (old)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	pirx_fs_rmtree(tmp);
+	free(tmp);
+}
+
 static void test_quote(void **state)
 {
 	char out[200];
@@ -411,6 +583,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_skip_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_only_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_severity_words, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mapping_invalid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_review_folder, setup, teardown),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
