@@ -2,6 +2,8 @@
  * cmd_check: `pirx check CORPUS_DIR`: the validation of `pirx load`
  * without a database; it writes nothing at all. The verdict goes to
  * stdout, problems and warnings to stderr; exit 0 valid, 3 invalid.
+ * CORPUS_DIR may be a folder of Markdown reviews (corpus.h); the scratch
+ * files the corpus module converts them into are removed before it returns.
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -5,7 +5,10 @@
  * target (".NAME.tmp-XXXXXX") and renamed over it only when the whole
  * corpus loaded; on invalid input, failure or a kill the target keeps its
  * old bytes. rejects.csv (with --skip-invalid) is written the same way.
- * Validation and the rows themselves are the corpus module's.
+ * Validation and the rows themselves are the corpus module's, and so are
+ * the corpus's pirx-mapping.csv and a folder of Markdown reviews given as
+ * CORPUS_DIR (converted into a scratch directory, problems located at the
+ * .md files): this file prints their problems like any other.
  */
 #include <getopt.h>
 #include <signal.h>
