@@ -222,10 +222,14 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 		double pa = *a, pb = *b, sc;
 		size_t m = 0;
 
-		for (size_t i = 0; i < n; i++) {
-			if (skip_any && group[i] == skip)
-				continue;
-			r[m++] = y[i] - *a - *b * x[i];
+		/* The residuals are only needed for a new scale: with the scale
+		 * held (every jackknife refit) this pass is skipped. */
+		if (!fixed) {
+			for (size_t i = 0; i < n; i++) {
+				if (skip_any && group[i] == skip)
+					continue;
+				r[m++] = y[i] - *a - *b * x[i];
+			}
 		}
 		sc = fixed ? *s : robust_scale(r, m, work);
 		for (size_t i = 0; i < n; i++) {
