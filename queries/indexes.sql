@@ -8,7 +8,8 @@
 --   incidents_started           every month-window query
 --   incident_services_incident  factors_services, read in index order
 --   factors_incident            factors_rows
---   action_items_incident       reviews_incidents, reviews_large
+--   action_items_incident       reviews_incidents (covering: counts items
+--                               created before as-of without the table)
 --   pages_responder             oncall_pages (covering, in order)
 --   roster_responder            oncall_roster
 -- responders has none: oncall_engagements reads it in one sequential scan.
@@ -16,7 +17,7 @@ CREATE UNIQUE INDEX incidents_id ON incidents (id);
 CREATE INDEX incidents_started ON incidents (started_at);
 CREATE INDEX incident_services_incident ON incident_services (incident_id, service);
 CREATE INDEX factors_incident ON factors (incident_id);
-CREATE INDEX action_items_incident ON action_items (incident_id);
+CREATE INDEX action_items_incident ON action_items (incident_id, created_at);
 CREATE INDEX pages_responder ON pages (responder, paged_at);
 CREATE UNIQUE INDEX roster_responder ON roster (responder);
 -- Planner statistics from a sample: exact counts cost a full scan per index.

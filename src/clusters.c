@@ -1075,7 +1075,9 @@ struct corpus {
 	size_t *svc_start;         /* CSR by incident */
 	long *svc;
 	long nsvc, svc_cap;
-	char **fid;                /* factor rows */
+	struct pirx_buf fid_text;  /* factor ids, each NUL-terminated: one
+				      arena, not a malloc per row */
+	size_t *fid;               /* factor rows: offset of the id */
 	long *finc;
 	long *ftext;               /* index into texts */
 	long nrows, rows_cap;
@@ -1093,8 +1095,7 @@ static void corpus_release(struct corpus *c)
 	pirx_strtab_free(c->services);
 	free(c->svc_start);
 	free(c->svc);
-	for (long i = 0; i < c->nrows; i++)
-		free(c->fid[i]);
+	pirx_buf_release(&c->fid_text);
 	free(c->fid);
 	free(c->finc);
 	free(c->ftext);
@@ -1189,7 +1190,7 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 			continue;
 		if (c->nrows == c->rows_cap) {
 			c->rows_cap = c->rows_cap ? c->rows_cap * 2 : 4096;
-			c->fid = pirx_xreallocarray(c->fid, (size_t)c->rows_cap, sizeof(char *));
+			c->fid = pirx_xreallocarray(c->fid, (size_t)c->rows_cap, sizeof(size_t));
 			c->finc = pirx_xreallocarray(c->finc, (size_t)c->rows_cap, sizeof(long));
 			c->ftext = pirx_xreallocarray(c->ftext, (size_t)c->rows_cap, sizeof(long));
 		}
@@ -1201,7 +1202,11 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 			memset(c->tweight + old, 0, (size_t)(c->tw_cap - old) * sizeof(long));
 		}
 		c->tweight[t]++;
-		c->fid[c->nrows] = pirx_xstrdup(pirx_stmt_text(st, 0));
+		{
+			const char *id = pirx_stmt_text(st, 0);
+			c->fid[c->nrows] = c->fid_text.len;
+			pirx_buf_append(&c->fid_text, id, strlen(id) + 1);
+		}
 		c->finc[c->nrows] = inc;
 		c->ftext[c->nrows] = t;
 		c->nrows++;
@@ -1250,7 +1255,7 @@ static int write_outputs(const struct pirx_report_ctx *ctx, const struct corpus 
 	hits = pirx_xmalloc((size_t)(c->nrows ? c->nrows : 1) * sizeof(*hits));
 	for (long r = 0; r < c->nrows; r++) {
 		long k = cl->cluster[c->ftext[r]];
-		pirx_csvw_text(w, c->fid[r]);
+		pirx_csvw_text(w, c->fid_text.data + c->fid[r]);
 		pirx_csvw_text(w, pirx_strtab_str(c->incidents, c->finc[r]));
 		pirx_csvw_text(w, cl->clusters[k].id);
 		pirx_csvw_end_row(w);
