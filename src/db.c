@@ -57,7 +57,7 @@ int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 5000);
 	if (mode == PIRX_DB_BULK) {
-		if ((rc = exec_plain(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+		if ((rc = exec_plain(db, "PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 				     " PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; PRAGMA threads=2;", err)))
 			goto out;
 	} else if (mode == PIRX_DB_READ) {

@@ -139,6 +139,32 @@ static void test_crlf_bom_blank(void **state)
 	got_free(&g);
 }
 
+/* Plain lines take csvio's memchr fast path, the others libcsv: both must
+ * split the same (expected rows as libcsv 3.0.3 gives them alone). */
+static void test_fast_path_matches_libcsv(void **state)
+{
+	struct got g;
+
+	(void)state;
+	PARSE_OK("h1,h2\n a ,b,\n,\nx\ry,z\n\r\n  \n\"q\",w\nlast,1\r\n", &g);
+	assert_int_equal(g.nrows, 8);
+	assert_int_equal(g.nfields[1], 3);
+	assert_string_equal(g.field[1][0], " a ");
+	assert_string_equal(g.field[1][2], "");
+	assert_int_equal(g.nfields[2], 2);          /* "," is two empty fields */
+	assert_int_equal(g.nfields[3], 1);          /* a bare CR ends the row */
+	assert_string_equal(g.field[3][0], "x");
+	assert_string_equal(g.field[4][0], "y");
+	assert_int_equal(g.line[4], 4);
+	assert_string_equal(g.field[5][0], "  ");   /* blanks are a field */
+	assert_int_equal(g.line[5], 6);             /* the CRLF-only line is skipped */
+	assert_string_equal(g.field[6][0], "q");
+	assert_int_equal(g.line[7], 8);
+	assert_string_equal(g.field[7][1], "1");    /* no stray CR */
+	assert_int_equal(g.fline[7][1], 8);
+	got_free(&g);
+}
+
 static void test_encoding_flags(void **state)
 {
 	static const char nul[] = "a,b\nok,fine\nx,y\0z\n\xC3\xA9,\xFF\xFE\n";
@@ -456,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_newlines_and_lines),
 		cmocka_unit_test(test_crlf_bom_blank),
+		cmocka_unit_test(test_fast_path_matches_libcsv),
 		cmocka_unit_test(test_encoding_flags),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_empty_and_stop),
