@@ -25,11 +25,14 @@ die() { echo "bench/clusters: $*" >&2; exit 1; }
 [ -x /usr/bin/time ] || die "no /usr/bin/time (Debian package 'time')"
 mkdir -p "$WORK" || die "cannot create $WORK"
 
-# Seconds between the clustering step's first and next progress lines.
+# Seconds from the clustering step's progress line to the next step of its
+# lane: the report runs clusters last in its first lane, so that is the
+# line "waiting for the second lane" (or, run with PIRX_REPORT_JOBS=1 or by
+# an older pirx, "action items"); lines of the second lane start with "| ".
 step_time() {
 	awk '{ if (match($0, /\[ *[0-9.]+s\]/)) t = substr($0, RSTART + 1, RLENGTH - 3) + 0 }
 	     /\] contributing-factor clusters/ { s = t; on = 1; next }
-	     on && /\] action items/ { printf "%.2f", t - s; exit }' "$1"
+	     on && /\] (waiting for the second lane|incident counts|action items|data quality)/ { printf "%.2f", t - s; exit }' "$1"
 }
 
 report() {   # name db truth out [report args...]
