@@ -206,6 +206,38 @@ static double robust_scale(const double *r, size_t n, double *work)
 }
 
 /*
+ * One IRLS step at a fixed scale: the Huber weights of the residuals of
+ * the current (*a, *b), then wls on them, fused into one pass with the
+ * arithmetic of the two loops it replaces (bit for bit the same fit).
+ */
+static int huber_wls(const double *x, const double *y, const int *group, size_t n,
+		     int skip_any, int skip, double sc, double *w, double *a, double *b)
+{
+	const double a0 = *a, b0 = *b;
+	double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, det;
+
+	for (size_t i = 0; i < n; i++) {
+		double wi = 0;
+		if (!(skip_any && group[i] == skip)) {
+			double u = fabs(y[i] - a0 - b0 * x[i]) / sc;
+			wi = u <= HUBER_K ? 1.0 : HUBER_K / u;
+		}
+		w[i] = wi;
+		sw += wi;
+		sx += wi * x[i];
+		sy += wi * y[i];
+		sxx += wi * x[i] * x[i];
+		sxy += wi * x[i] * y[i];
+	}
+	det = sw * sxx - sx * sx;
+	if (!(fabs(det) > 1e-12 * (sw * sxx + 1e-300)))
+		return -1;
+	*b = (sw * sxy - sx * sy) / det;
+	*a = (sy - *b * sx) / sw;
+	return 0;
+}
+
+/*
  * Huber IRLS for y = a + b x over the observations whose group is not
  * `skip` (pass skip_any = 0 to use all). Starts from *a, *b. When *s is
  * 0 the scale is re-estimated from the residuals at every iteration
@@ -232,19 +264,25 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 			}
 		}
 		sc = fixed ? *s : robust_scale(r, m, work);
-		for (size_t i = 0; i < n; i++) {
-			double u;
-			if (skip_any && group[i] == skip) {
-				w[i] = 0;
-				continue;
+		if (fixed) {
+			/* One pass: weights and the sums of wls together, the same
+			 * operations in the same order (the jackknife's cost). */
+			if (huber_wls(x, y, group, n, skip_any, skip, sc, w, a, b) != 0)
+				return -1;
+		} else {
+			for (size_t i = 0; i < n; i++) {
+				double u;
+				if (skip_any && group[i] == skip) {
+					w[i] = 0;
+					continue;
+				}
+				u = fabs(y[i] - *a - *b * x[i]) / sc;
+				w[i] = u <= HUBER_K ? 1.0 : HUBER_K / u;
 			}
-			u = fabs(y[i] - *a - *b * x[i]) / sc;
-			w[i] = u <= HUBER_K ? 1.0 : HUBER_K / u;
-		}
-		if (!fixed)
 			*s = sc;
-		if (wls(x, y, w, n, a, b) != 0)
-			return -1;
+			if (wls(x, y, w, n, a, b) != 0)
+				return -1;
+		}
 		if (fabs(*a - pa) < 1e-10 * (1 + fabs(*a)) && fabs(*b - pb) < 1e-10 * (1 + fabs(*b)))
 			break;
 	}
