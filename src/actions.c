@@ -582,10 +582,89 @@ out:
 	return rc;
 }
 
+/* An owner and the number of its pseudonym. */
+struct owner {
+	const char *name;
+	size_t n;
+};
+
+struct owners {
+	struct owner *v;
+	size_t len;
+	struct pirx_buf names;    /* NUL-separated names; v[i].name points in */
+};
+
+static int cmp_owner(const void *a, const void *b)
+{
+	return strcmp(((const struct owner *)a)->name, ((const struct owner *)b)->name);
+}
+
+/*
+ * --anonymize-responders: owners are people too. Each gets "owner-NNN",
+ * numbered by first item (queries/actions_owners.sql), a numbering of its
+ * own: an owner's pseudonym does not tell which responder they are.
+ */
+static int owners_load(const struct pirx_report_ctx *ctx, struct owners *o,
+		       struct pirx_err *err)
+{
+	pirx_stmt *st = NULL;
+	size_t *off = NULL, cap = 0;
+	int rc, step;
+
+	memset(o, 0, sizeof(*o));
+	pirx_buf_init(&o->names);
+	if ((rc = pirx_db_prepare(ctx->db, "actions_owners", &st, err)))
+		return rc;
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		if (o->len == cap) {
+			cap = cap ? 2 * cap : 64;
+			off = pirx_xreallocarray(off, cap, sizeof(*off));
+		}
+		off[o->len++] = o->names.len;
+		pirx_buf_append(&o->names, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
+		pirx_buf_append(&o->names, "", 1);
+	}
+	pirx_stmt_finalize(st);
+	if (step < 0) {
+		free(off);
+		return step;
+	}
+	o->v = pirx_xcalloc(o->len + 1, sizeof(*o->v));
+	for (size_t i = 0; i < o->len; i++) {
+		o->v[i].name = o->names.data + off[i];
+		o->v[i].n = i + 1;
+	}
+	free(off);
+	qsort(o->v, o->len, sizeof(*o->v), cmp_owner);
+	return 0;
+}
+
+static void owners_release(struct owners *o)
+{
+	free(o->v);
+	pirx_buf_release(&o->names);
+}
+
+/* Writes the owner's pseudonym, or an empty cell for no owner. */
+static void owner_cell(pirx_csvw *w, const struct owners *o, const char *name)
+{
+	struct owner key = {name, 0}, *hit;
+	char label[32];
+
+	hit = o->len ? bsearch(&key, o->v, o->len, sizeof(*o->v), cmp_owner) : NULL;
+	if (!hit) {
+		pirx_csvw_empty(w);
+		return;
+	}
+	snprintf(label, sizeof(label), "owner-%03zu", hit->n);
+	pirx_csvw_text(w, label);
+}
+
 /* overdue_actions.csv: SQL selects and orders; days overdue, 1 decimal. */
 static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 {
 	const struct pirx_report_ctx *ctx = A->ctx;
+	struct owners owners = {0};
 	pirx_stmt *st = NULL;
 	pirx_csvw *w = NULL;
 	int rc, step;
@@ -596,13 +675,17 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 		goto out;
 	if (!have)
 		goto out;
+	if (ctx->anonymize && (rc = owners_load(ctx, &owners, err)))
+		goto out;
 	if ((rc = pirx_db_prepare(ctx->db, "actions_overdue", &st, err)))
 		goto out;
 	bind_i64(st, "as_of", ctx->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
 		int64_t due = pirx_stmt_int64(st, 6);
 		for (int c = 0; c < 6; c++) {
-			if (pirx_stmt_is_null(st, c))
+			if (c == 3 && ctx->anonymize)
+				owner_cell(w, &owners, pirx_stmt_is_null(st, c) ? "" : pirx_stmt_text(st, c));
+			else if (pirx_stmt_is_null(st, c))
 				pirx_csvw_empty(w);
 			else
 				pirx_csvw_textn(w, pirx_stmt_text(st, c), (size_t)pirx_stmt_bytes(st, c));
@@ -617,6 +700,8 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 out:
 	rc = close_csv(w, rc, err);
 	pirx_stmt_finalize(st);
+	if (ctx->anonymize)
+		owners_release(&owners);
 	return rc;
 }
 
