@@ -1005,7 +1005,7 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 		static const char *const prios[] = {"all", "must-fix"};
 		int cm = tcol(mon, "month"), cp = tcol(mon, "priority");
 		for (size_t k = 0; k < 2; k++) {
-			long created = 0, completed = 0, open = 0, overdue = 0;
+			long created = 0, completed = 0, open = 0, overdue = 0, cancelled = 0;
 			int rows = 0;
 			for (size_t i = 0; i < mon->nrows; i++) {
 				int m = month_of_cell(tget(mon, i, cm));
@@ -1016,6 +1016,7 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 				completed += inum(tget(mon, i, tcol(mon, "completed")));
 				open += inum(tget(mon, i, tcol(mon, "open")));
 				overdue += inum(tget(mon, i, tcol(mon, "overdue")));
+				cancelled += inum(tget(mon, i, tcol(mon, "cancelled")));
 			}
 			if (!rows) {
 				if (k == 0)
@@ -1027,7 +1028,10 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 			var(r, "completed", "%ld", completed);
 			var(r, "open", "%ld", open);
 			var(r, "overdue", "%ld", overdue);
-			fmt_share(created ? (double)completed / created : NAN, a, sizeof(a));
+			var(r, "cancelled", "%ld", cancelled);
+			/* As completion_rate: cancelled items leave the rate. */
+			fmt_share(created > cancelled ? (double)completed / (created - cancelled) : NAN,
+				  a, sizeof(a));
 			var_text(r, "share", a);
 			doc_p(d, say(r, k == 0 ? "actions.window" : "actions.window_mustfix"));
 		}
