@@ -165,10 +165,10 @@ int pirx_cmd_load(int argc, char **argv)
 		fprintf(stderr, "pirx: load: --db needs a file name\n");
 		return pirx_cmd_usage("load");
 	}
-	return pirx_cmd_load_corpus(dir, db_path, skip);
+	return pirx_cmd_load_corpus(dir, db_path, skip, 0);
 }
 
-int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip)
+int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip, int scratch_db)
 {
 	int rc, code = PIRX_EXIT_FAIL;
 	char *tmp = NULL, *rej_path = NULL, *rej_tmp = NULL, *dbdir = NULL;
@@ -218,7 +218,10 @@ int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip)
 	db = NULL;
 	if (rc == PIRX_EINPUT) {
 		print_more(&shown);
-		fprintf(stderr, "pirx: %s; %s was left unchanged\n", err.msg, db_path);
+		if (scratch_db)
+			fprintf(stderr, "pirx: %s; nothing was written\n", err.msg);
+		else
+			fprintf(stderr, "pirx: %s; %s was left unchanged\n", err.msg, db_path);
 		code = PIRX_EXIT_INPUT;
 		goto out;
 	}
@@ -246,7 +249,10 @@ int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip)
 	}
 	print_more(&shown);
 	counts(&st, list, sizeof(list));
-	fprintf(stderr, "pirx: loaded %s into %s\n", list, db_path);
+	if (scratch_db)
+		fprintf(stderr, "pirx: loaded %s from %s\n", list, dir);
+	else
+		fprintf(stderr, "pirx: loaded %s into %s\n", list, db_path);
 	absent(&st, miss, sizeof(miss));
 	if (miss[0])
 		fprintf(stderr, "pirx: not in the corpus: %s (their analyses are skipped)\n", miss);

@@ -142,7 +142,7 @@ int pirx_cmd_report(int argc, char **argv)
 		pirx_buf_release(&b);
 		scratch_db = pirx_fs_join(scratch_dir, "corpus.db");
 		on_progress(&prog, "loading the corpus");
-		if ((rc = pirx_cmd_load_corpus(corpus, scratch_db, 0)) != PIRX_EXIT_OK)
+		if ((rc = pirx_cmd_load_corpus(corpus, scratch_db, 0, 1)) != PIRX_EXIT_OK)
 			goto out;
 		dbpath = scratch_db;
 	}

@@ -75,14 +75,17 @@ static int count_between(pirx_db *db, int64_t from, int64_t to, long *out, struc
 
 /*
  * The last complete month: the month of the latest incident when the data
- * reaches its last day, otherwise the month before it.
+ * reaches its last day, otherwise the month before it; but never a month
+ * before the corpus begins (a corpus of a few days reports its one month).
  */
-static int default_month(int64_t last)
+static int default_month(int64_t first, int64_t last)
 {
 	int m = pirx_month_of(last);
 	int64_t last_day = pirx_month_start(m + 1) - 86400;
 
-	return last >= last_day ? m : m - 1;
+	if (last >= last_day || m - 1 < pirx_month_of(first))
+		return m;
+	return m - 1;
 }
 
 int pirx_quality_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
@@ -350,7 +353,7 @@ int pirx_report_run(pirx_db *db, const struct pirx_report_opts *opts,
 	}
 	ctx.db = db;
 	ctx.first_month = pirx_month_of(first);
-	ctx.month = opts->month >= 0 ? opts->month : default_month(last);
+	ctx.month = opts->month >= 0 ? opts->month : default_month(first, last);
 	if (ctx.month < ctx.first_month) {
 		char a[PIRX_MONTH_STRLEN], b[PIRX_MONTH_STRLEN];
 		pirx_month_format(ctx.month, a);

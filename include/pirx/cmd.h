@@ -19,9 +19,11 @@ int pirx_cmd_import(int argc, char **argv);
  * The body of `pirx load` after option parsing: validates dir, builds the
  * database in a scratch file beside db_path and renames it into place,
  * printing problems, warnings and the summary. Returns an exit code.
- * `pirx report --corpus` loads through here too.
+ * `pirx report --corpus` loads through here too, with scratch_db set: its
+ * database is a temporary file, so messages name the corpus instead.
  */
-int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip_invalid);
+int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip_invalid,
+			 int scratch_db);
 
 /* Prints "pirx: " and an error record (location first) to stderr. */
 struct pirx_err;
