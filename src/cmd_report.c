@@ -127,19 +127,14 @@ int pirx_cmd_report(int argc, char **argv)
 		/* Load into a scratch database that lives only for this run,
 		 * exactly as `pirx load` would (same checks, same messages). */
 		const char *tmpdir = getenv("TMPDIR");
-		struct pirx_buf b;
-		char *dir;
+		char *dir = pirx_fs_scratch_name(tmpdir && *tmpdir ? tmpdir : "/tmp", "pirx-report-");
 
-		pirx_buf_init(&b);
-		pirx_buf_printf(&b, "%s/pirx-report-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-		dir = mkdtemp(b.data);
-		if (!dir) {
+		if (!mkdtemp(dir)) {
 			perror("pirx: cannot create a scratch directory for the corpus database");
-			pirx_buf_release(&b);
+			free(dir);
 			return PIRX_EXIT_FAIL;
 		}
-		scratch_dir = pirx_xstrdup(dir);
-		pirx_buf_release(&b);
+		scratch_dir = dir;
 		scratch_db = pirx_fs_join(scratch_dir, "corpus.db");
 		on_progress(&prog, "loading the corpus");
 		if ((rc = pirx_cmd_load_corpus(corpus, scratch_db, 0, 1)) != PIRX_EXIT_OK)

@@ -1193,7 +1193,7 @@ static int convert_reviews(const char *dir, const pirx_mapping *m,
 	struct pirx_err e;
 	int rc;
 
-	*conv = pirx_fs_join(tmp && tmp[0] ? tmp : "/tmp", "pirx-reviews-XXXXXX");
+	*conv = pirx_fs_scratch_name(tmp && tmp[0] ? tmp : "/tmp", "pirx-reviews-");
 	if (!mkdtemp(*conv)) {
 		rc = pirx_err_set(err, PIRX_EIO, *conv, 0, NULL,
 				  "cannot create a scratch directory for the reviews: %s", strerror(errno));

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,17 +67,65 @@ char *pirx_fs_dirname(const char *path)
 	return pirx_xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * Scratch names carry the creating process's id: dir/PREFIX<pid>-XXXXXX.
+ * A process killed outright (SIGKILL, power loss) cannot remove its
+ * scratch, so the next run that makes scratch with the same prefix in the
+ * same folder removes every one whose process no longer exists. A live
+ * process's scratch, and names of any other form, are never touched.
+ */
+void pirx_fs_sweep_stale(const char *dir, const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		const char *p = e->d_name + plen;
+		char *end, *path;
+		long pid;
+
+		if (strncmp(e->d_name, prefix, plen) != 0 || *p < '1' || *p > '9')
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (errno || *end != '-' || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		path = pirx_fs_join(dir, e->d_name);
+		pirx_fs_rmtree(path);
+		free(path);
+	}
+	closedir(d);
+}
+
+char *pirx_fs_scratch_name(const char *dir, const char *prefix)
+{
+	size_t n = strlen(dir) + strlen(prefix) + 40;
+	char *t = pirx_xmalloc(n);
+
+	pirx_fs_sweep_stale(dir, prefix);
+	snprintf(t, n, "%s/%s%ld-XXXXXX", dir, prefix, (long)getpid());
+	return t;
+}
+
+/* The scratch template beside target: ".NAME.tmp-<pid>-XXXXXX". */
 static char *beside(const char *target)
 {
 	char *dir = pirx_fs_dirname(target);
 	const char *base = strrchr(target, '/');
-	char *t;
+	char *prefix, *t;
 	size_t n;
 
 	base = base ? base + 1 : target;
-	n = strlen(dir) + strlen(base) + 32;
-	t = pirx_xmalloc(n);
-	snprintf(t, n, "%s/.%s.tmp-XXXXXX", dir, base);
+	n = strlen(base) + 8;
+	prefix = pirx_xmalloc(n);
+	snprintf(prefix, n, ".%s.tmp-", base);
+	t = pirx_fs_scratch_name(dir, prefix);
+	free(prefix);
 	free(dir);
 	return t;
 }

@@ -23,6 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -227,7 +230,7 @@ static void lane_progress(void *arg, const char *what)
 
 /* In the child: lane 1 on its own read-only connection; the error, if any,
  * goes to fd as one struct pirx_err (under PIPE_BUF: one atomic write). */
-static void child_lane(const struct pirx_report_ctx *parent, int fd)
+static void child_lane(const struct pirx_report_ctx *parent, pid_t parent_pid, int fd)
 {
 	struct pirx_report_ctx ctx = *parent;
 	struct lane_note note = {parent->progress, parent->progress_arg};
@@ -236,6 +239,13 @@ static void child_lane(const struct pirx_report_ctx *parent, int fd)
 	int rc;
 
 	pirx_err_clear(&err);
+#ifdef __linux__
+	/* A lane dies with the report: a killed report leaves no orphan at
+	 * work in its scratch directory. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent_pid)
+		_exit(1);
+#endif
 	if (ctx.progress) {
 		ctx.progress = lane_progress;
 		ctx.progress_arg = &note;
@@ -294,11 +304,13 @@ static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	int rc;
 
 	if (!(jobs && strcmp(jobs, "1") == 0) && pipe(fds) == 0) {
+		pid_t self = getpid();
+
 		fflush(NULL);
 		pid = fork();
 		if (pid == 0) {
 			close(fds[0]);
-			child_lane(ctx, fds[1]);
+			child_lane(ctx, self, fds[1]);
 		}
 		close(fds[1]);
 		if (pid < 0)

@@ -16,8 +16,18 @@ int pirx_fs_is_dir(const char *path);
 int pirx_fs_mkdir_p(const char *path, struct pirx_err *err);
 
 /*
- * Makes a new empty directory beside target, named ".NAME.tmp-XXXXXX".
- * Returns a heap string the caller frees, or NULL with err set.
+ * A mkdtemp/mkstemp template "dir/PREFIX<pid>-XXXXXX" (heap string, caller
+ * frees). First removes what pirx_fs_sweep_stale removes.
+ */
+char *pirx_fs_scratch_name(const char *dir, const char *prefix);
+/* Removes dir/PREFIX<pid>-* left by processes that no longer exist (a
+ * killed run's scratch); never a live process's. */
+void pirx_fs_sweep_stale(const char *dir, const char *prefix);
+
+/*
+ * Makes a new empty directory beside target, named ".NAME.tmp-<pid>-XXXXXX"
+ * (sweeping dead runs' scratch beside it first). Returns a heap string the
+ * caller frees, or NULL with err set.
  */
 char *pirx_fs_temp_dir_beside(const char *target, struct pirx_err *err);
 /* A new unique file name beside target (the file is created empty). */
