@@ -16,6 +16,7 @@
 #include "pirx/fsutil.h"
 #include "pirx/mem.h"
 #include "pirx/report.h"
+#include "pirx/taxonomy.h"
 #include "pirx/timefmt.h"
 
 static double now_s(void)
@@ -122,6 +123,10 @@ int pirx_cmd_report(int argc, char **argv)
 	}
 	o.progress = on_progress;
 	o.progress_arg = &prog;
+	if (o.taxonomy && (rc = pirx_taxonomy_check(o.taxonomy, &err))) {
+		pirx_cmd_print_err(&err);
+		return pirx_err_exit_code(rc);
+	}
 
 	if (corpus) {
 		/* Load into a scratch database that lives only for this run,

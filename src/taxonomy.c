@@ -52,6 +52,17 @@ struct load {
 
 static const char *const categories[] = {"technical", "process", "communication", "external"};
 
+int pirx_taxonomy_check(const char *path, struct pirx_err *err)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	int rc = pirx_taxonomy_load(path, tn, &t, err);
+
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+	return rc;
+}
+
 void pirx_taxonomy_free(pirx_taxonomy *t)
 {
 	if (!t)

@@ -47,6 +47,9 @@ struct pirx_taxonomy_mode {
 int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
 		       struct pirx_err *err);
 void pirx_taxonomy_free(pirx_taxonomy *t);
+/* Reads and checks the taxonomy at path as pirx_taxonomy_load would, and
+ * frees it: `pirx report` refuses a bad file before any long work. */
+int pirx_taxonomy_check(const char *path, struct pirx_err *err);
 
 /* Number of modes, and mode i (0-based, file order). */
 size_t pirx_taxonomy_count(const pirx_taxonomy *t);
