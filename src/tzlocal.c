@@ -14,9 +14,11 @@
  */
 #include "pirx/tzlocal.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "pirx/mem.h"
@@ -37,14 +39,74 @@ struct pirx_tzlocal {
 	int32_t *off;
 };
 
+static int is_tzif(const char *path)
+{
+	char magic[4];
+	FILE *fp = fopen(path, "rb");
+	int ok;
+
+	if (!fp)
+		return 0;
+	ok = fread(magic, 1, 4, fp) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(fp);
+	return ok;
+}
+
+/*
+ * Case-insensitive lookup of name under dir, one component at a time
+ * ("europe/berlin" finds Europe/Berlin). Where two entries differ only in
+ * case, the smaller in byte order wins, so the answer never depends on the
+ * directory's order. Writes the tz database's spelling to out.
+ */
+static int fold_lookup(const char *dir, const char *name, char *out, size_t n)
+{
+	char path[4096];
+	size_t used;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s", dir) >= sizeof(path))
+		return 0;
+	used = 0;
+	out[0] = '\0';
+	while (*name) {
+		const char *slash = strchr(name, '/');
+		size_t len = slash ? (size_t)(slash - name) : strlen(name);
+		char best[256] = "";
+		struct dirent *e;
+		DIR *d = opendir(path);
+
+		if (!d || len >= sizeof(best)) {
+			if (d)
+				closedir(d);
+			return 0;
+		}
+		while ((e = readdir(d)) != NULL)
+			if (strlen(e->d_name) == len && strncasecmp(e->d_name, name, len) == 0 &&
+			    (!best[0] || strcmp(e->d_name, best) < 0))
+				snprintf(best, sizeof(best), "%s", e->d_name);
+		closedir(d);
+		if (!best[0])
+			return 0;
+		if (strlen(path) + 1 + len >= sizeof(path) || used + len + 2 > n)
+			return 0;
+		strcat(strcat(path, "/"), best);
+		used += (size_t)snprintf(out + used, n - used, "%s%s", used ? "/" : "", best);
+		name += len + (slash ? 1 : 0);
+	}
+	return is_tzif(path);
+}
+
 int pirx_tzlocal_known(const char *name)
+{
+	char canon[PIRX_TZ_NAME_MAX];
+
+	return pirx_tzlocal_resolve(name, canon, sizeof(canon));
+}
+
+int pirx_tzlocal_resolve(const char *name, char *out, size_t n)
 {
 	const char *dir = getenv("TZDIR");
 	char path[4096];
-	char magic[4];
 	size_t len, comp = 0;
-	FILE *fp;
-	int ok;
 
 	if (!name || !*name || name[0] == '/' || strcmp(name, "localtime") == 0)
 		return 0;
@@ -68,13 +130,13 @@ int pirx_tzlocal_known(const char *name)
 	}
 	if (!dir || !*dir)
 		dir = "/usr/share/zoneinfo";
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path) || len >= n)
 		return 0;
-	if (!(fp = fopen(path, "rb")))
-		return 0;
-	ok = fread(magic, 1, 4, fp) == 4 && memcmp(magic, "TZif", 4) == 0;
-	fclose(fp);
-	return ok;
+	if (is_tzif(path)) {
+		memcpy(out, name, len + 1);
+		return 1;
+	}
+	return fold_lookup(dir, name, out, n);
 }
 
 static int32_t sample(int64_t t)
@@ -175,15 +237,16 @@ static void cover(pirx_tzlocal *z, int64_t t)
 
 pirx_tzlocal *pirx_tzlocal_new(const char *name, int64_t from, int64_t to)
 {
+	char canon[PIRX_TZ_NAME_MAX];
 	pirx_tzlocal *z;
 	int64_t lo, hi;
 
-	if (name && !pirx_tzlocal_known(name))
+	if (name && !pirx_tzlocal_resolve(name, canon, sizeof(canon)))
 		return NULL;
 	z = pirx_xcalloc(1, sizeof(*z));
 	if (!name)
 		return z;
-	z->name = pirx_xstrdup(name);
+	z->name = pirx_xstrdup(canon);
 	if (to <= from)
 		to = from + 1;
 	lo = clamp(floor_div(from, DAY) * DAY - DAY);

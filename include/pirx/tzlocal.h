@@ -18,13 +18,22 @@
 
 typedef struct pirx_tzlocal pirx_tzlocal;
 
+#include <stddef.h>
+
+#define PIRX_TZ_NAME_MAX 256
+
 /*
  * 1 when name is a usable zone name: not empty, at most 200 bytes of
  * [A-Za-z0-9_+-/] in components separated by single '/', no component "."
  * or "..", no leading '/', and a TZif file of that name exists in the tz
- * database. 0 otherwise (path tricks, POSIX TZ strings, unknown names).
+ * database, matched exactly or else ignoring case ("europe/berlin" is
+ * Europe/Berlin: roster exports are not careful with case). 0 otherwise
+ * (path tricks, POSIX TZ strings, unknown names).
  */
 int pirx_tzlocal_known(const char *name);
+/* As pirx_tzlocal_known, and writes the tz database's spelling of the
+ * name to out (n bytes). */
+int pirx_tzlocal_resolve(const char *name, char *out, size_t n);
 
 /*
  * The zone name (must satisfy pirx_tzlocal_known) with its offsets over

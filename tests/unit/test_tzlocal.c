@@ -49,6 +49,33 @@ static void test_known_names(void **state)
 	assert_null(pirx_tzlocal_new("Mars/Olympus_Mons", 0, 1));
 }
 
+/* Roster exports are careless with case: the tz database's spelling is
+ * found, and the zone behaves as the correctly spelled one. */
+static void test_names_ignore_case(void **state)
+{
+	char canon[PIRX_TZ_NAME_MAX];
+	pirx_tzlocal *z;
+
+	(void)state;
+	assert_true(pirx_tzlocal_resolve("europe/berlin", canon, sizeof(canon)));
+	assert_string_equal(canon, "Europe/Berlin");
+	assert_true(pirx_tzlocal_resolve("AMERICA/NEW_YORK", canon, sizeof(canon)));
+	assert_string_equal(canon, "America/New_York");
+	assert_true(pirx_tzlocal_resolve("america/argentina/buenos_aires", canon, sizeof(canon)));
+	assert_string_equal(canon, "America/Argentina/Buenos_Aires");
+	assert_true(pirx_tzlocal_resolve("Europe/Berlin", canon, sizeof(canon)));
+	assert_string_equal(canon, "Europe/Berlin");
+	assert_true(pirx_tzlocal_known("utc"));
+	assert_false(pirx_tzlocal_known("europe/nowhere"));
+	assert_false(pirx_tzlocal_known("europe"));            /* still a directory */
+	assert_false(pirx_tzlocal_known("../../etc/passwd"));
+	assert_false(pirx_tzlocal_resolve("Europe/Berlin", canon, 5)); /* no room */
+	z = pirx_tzlocal_new("europe/berlin", T("2025-01-01T00:00Z"), T("2026-01-01T00:00Z"));
+	assert_non_null(z);
+	assert_int_equal(pirx_tzlocal_offset(z, T("2025-07-01T00:00Z"), NULL), 7200);
+	pirx_tzlocal_free(z);
+}
+
 static void test_berlin_changes(void **state)
 {
 	pirx_tzlocal *z = pirx_tzlocal_new("Europe/Berlin", T("2025-01-01T00:00Z"),
@@ -160,6 +187,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_names),
+		cmocka_unit_test(test_names_ignore_case),
 		cmocka_unit_test(test_berlin_changes),
 		cmocka_unit_test(test_new_york_and_sydney),
 		cmocka_unit_test(test_utc_zone),
