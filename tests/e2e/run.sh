@@ -11,12 +11,24 @@
 #   check     optional sh script run in the scratch directory after; exit 0
 #             means pass (it sees $PIRX, $CASE and $REPO)
 #   needs     optional: "realdata" skips the case when ../shared/realdata
-#             is absent
+#             is absent; "native" skips it under VALGRIND=1 (cases that
+#             time a kill -9 against the work of a full-speed process)
+# VALGRIND=1 runs every pirx (and its forked lane) under valgrind's
+# memcheck: any memory error or definite leak fails the case (exit 99).
 # pirx runs with the scratch directory as its working directory.
 BUILD=${BUILD:-build}
 export TZ=UTC LC_ALL=C
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 PIRX="$REPO/$BUILD/pirx"
+if [ "${VALGRIND:-0}" = 1 ]; then
+	wrap=$(mktemp -d)
+	trap 'rm -rf "$wrap"' EXIT
+	cp "$PIRX" "$wrap/pirx.bin"   # a rebuild during the run does not disturb it
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$@"\n' \
+		"$wrap/pirx.bin" > "$wrap/pirx"
+	chmod +x "$wrap/pirx"
+	PIRX="$wrap/pirx"
+fi
 SHARED="$REPO/../shared"
 export PIRX REPO SHARED
 passed=0
@@ -29,6 +41,10 @@ for case in "$REPO"/tests/e2e/[0-9]*/; do
 	name=$(basename "$case")
 	[ -z "$only" ] || case "$name" in *$only*) ;; *) continue ;; esac
 	if [ -f "$case/needs" ] && grep -q realdata "$case/needs" && [ ! -d "$SHARED/realdata" ]; then
+		skipped=$((skipped + 1))
+		continue
+	fi
+	if [ -f "$case/needs" ] && grep -q native "$case/needs" && [ "${VALGRIND:-0}" = 1 ]; then
 		skipped=$((skipped + 1))
 		continue
 	fi
