@@ -33,6 +33,7 @@ DEB_PKGS := gcc make pkg-config libsqlite3-dev libgsl-dev libcsv-dev \
 # Only for `make check` (headless browser test of report.html) and `make bench`.
 CHECK_PKGS := chromium
 BENCH_PKGS := time python3-pandas
+VALGRIND_PKGS := valgrind
 
 LIB_SRC   := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
 LIB_OBJ   := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC)) \
@@ -43,7 +44,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS   := $(wildcard include/pirx/*.h)
 
-.PHONY: all deps run check unit e2e bench fuzz install clean
+.PHONY: all deps run check valgrind unit e2e bench fuzz install clean
 
 all: $(BUILD)/pirx
 
@@ -95,6 +96,13 @@ check: EXTRA_PKGS += $(CHECK_PKGS)
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN)
 	@TZ=UTC LC_ALL=C BUILD=$(BUILD) sh tests/run.sh
+
+# Every end-to-end case with pirx under valgrind's memcheck (the plain
+# build: -O2 -g). A memory error or a definite leak fails the case.
+valgrind: EXTRA_PKGS += $(CHECK_PKGS) $(VALGRIND_PKGS)
+valgrind: deps
+	@$(MAKE) --no-print-directory all
+	@TZ=UTC LC_ALL=C BUILD=$(BUILD) VALGRIND=1 sh tests/e2e/run.sh
 
 bench: EXTRA_PKGS += $(BENCH_PKGS)
 bench: deps

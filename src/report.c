@@ -393,7 +393,10 @@ int pirx_report_run(pirx_db *db, const struct pirx_report_opts *opts,
 	while (strlen(out) > 1 && out[strlen(out) - 1] == '/')
 		out[strlen(out) - 1] = '\0';
 	parent = pirx_fs_dirname(out);
-	if ((rc = pirx_fs_mkdir_p(parent, err)))
+	rc = pirx_fs_mkdir_p(parent, err);
+	free(parent);   /* before the lanes fork: the child never returns here */
+	parent = NULL;
+	if (rc)
 		goto out;
 	if (!(scratch = pirx_fs_temp_dir_beside(out, err))) {
 		rc = PIRX_EIO;
