@@ -7,7 +7,9 @@
  *
  * The templates are written independently of any taxonomy the clustering
  * code may use: factor_modes.csv is the ground truth it is measured
- * against, so sharing vocabulary on purpose would flatter it.
+ * against, so sharing vocabulary on purpose would flatter it. The standard
+ * bank is what the taxonomy was later widened against, so a second,
+ * held-out bank (`--phrases held-out`) gives the honest number.
  *
  * Slots: {s} the incident's service, {o} another service, {n} a small
  * count, {N} a large count, {d} a duration, {p} a percentage, {v} a
@@ -23,7 +25,8 @@ struct mode {
 	const char *category;
 	double weight;
 	const char *fix;     /* how such an incident is usually mitigated */
-	const char *const *tpl;
+	const char *const *tpl;   /* the standard bank */
+	const char *const *held;  /* the held-out bank */
 };
 
 static const char *const t_cert[] = {
@@ -373,31 +376,378 @@ static const char *const t_tests[] = {
 	NULL
 };
 
+/*
+ * The held-out bank (`pirx gen --phrases held-out`). Written afresh, after
+ * the clustering taxonomy existed but without reading it, so that a score
+ * on these texts says how the clustering does on wording nobody tuned it
+ * for. New phrasing on purpose: other words for the same failure, and
+ * other angles on it (the symptom first, the cause first, the fix first).
+ * Never widen the taxonomy from what this bank shows; that would make it
+ * a second training set (docs/clustering.md).
+ */
+static const char *const h_cert[] = {
+	"{s} started failing handshakes at 00:00 utc; its server cert had a notAfter of that same night",
+	"renewal reminder went to a mailing list that no longer exists, so the cert for {s} lapsed",
+	"browsers showed NET::ERR_CERT_DATE_INVALID on {s}",
+	"Fixed by re-issuing the {s} certificate and reloading nginx on {h}",
+	"java clients calling {s} threw PKIX path validation failed: validity check failed",
+	"cert-manager could not complete the ACME challenge for {n} days, so the old cert aged out",
+	"the signing certificate {o} presents to {s} reached its end date",
+	"keystore on {h} still held last year's certificate",
+	"certificate lifetime ran out over the weekend, nothing tracked expiry dates",
+	"{p}% of api calls failed TLS verification once the server certificate was no longer valid",
+	"renewal cron for the {s} certs was removed in an infra cleanup",
+	NULL
+};
+
+static const char *const h_pool[] = {
+	"requests to {s} hung on 'waiting for available connection' and timed out after {d}",
+	"every worker thread in {s} was parked waiting to borrow a db handle",
+	"{db} hit max_connections because each {s} replica opened {n}0 sessions",
+	"a code path forgot to close its session, so handles leaked until none were left",
+	"sessions held open across a slow remote call to {o} drained the pool",
+	"we scaled {s} to {n}0 pods and together they asked for more connections than the database allows",
+	"Fix: bumped maxPoolSize and turned on leak detection",
+	"FATAL: remaining connection slots are reserved - {s} could not connect",
+	"the pool had {n} free slots for {N} concurrent requests",
+	"idle-in-transaction sessions piled up and starved the other callers of {db}",
+	NULL
+};
+
+static const char *const h_disk[] = {
+	"writes to {db} failed with 'could not extend file', the volume was at capacity",
+	"{h} had 0 bytes free on /data",
+	"a debug log level left on in {s} wrote {n}0 GB overnight",
+	"the kafka broker filled its log dir because retention was set to forever",
+	"wal segments piled up on the primary of {db} and ate the volume",
+	"inode exhaustion on {h}: millions of tiny session files",
+	"resolved by deleting old snapshots and growing the EBS volume",
+	"nobody watched free space on the {s} hosts until writes started failing",
+	"docker images and dangling layers filled the root fs on the build agents",
+	"{s} crashed trying to write its state file to a partition with no room",
+	NULL
+};
+
+static const char *const h_oom[] = {
+	"{s} containers kept restarting with exit code 137",
+	"resident set size on {h} grew without bound until the process was killed",
+	"each request to {s} left a few KB behind in a static map; after {d} the heap was gone",
+	"java.lang.OutOfMemoryError: GC overhead limit exceeded in {s}",
+	"the {v} build retained references to closed sockets and memory never came back",
+	"GC pauses got longer and longer, then {s} died with heap exhaustion",
+	"workaround is restarting {s} every {n} hours until we find the leak",
+	"the node ran out of RAM and the kernel killed {s} first",
+	"a listener registered per request and never removed kept every response object alive",
+	"pods of {s} got killed at their memory ceiling once the new code went out",
+	NULL
+};
+
+static const char *const h_config[] = {
+	"a one-line edit to the {s} settings file went straight to every host",
+	"the read timeout in {s}'s properties got an extra zero",
+	"consul key for {s} was overwritten with a staging value",
+	"someone edited the nginx conf on {h} by hand and reloaded it",
+	"wrong upstream address in the proxy settings for {s}",
+	"helm values override pointed {s} at a retired endpoint for {db}",
+	"reverting the settings change brought {s} back",
+	"malformed json in the runtime parameters crashed {s} on startup",
+	"the edit to {s}'s ingress rules had no review and no dry run",
+	"copy-paste error in the {r} settings disabled auth on {s}",
+	"pushed the allowlist update to all {n} clusters at once and it was missing {o}",
+	NULL
+};
+
+static const char *const h_deploy[] = {
+	"{v} of {s} threw exceptions on every request with an empty cart",
+	"the commit that went out on {w} changed a default argument and broke {o}",
+	"new version of {s} returned 500s to older mobile clients",
+	"we shipped a bug - a refactor in {s} swapped two fields",
+	"errors started right after the pipeline promoted {s} {v} to prod",
+	"Fix was reverting the merge and redeploying {s}",
+	"an off-by-one in the pagination code released in {v} dropped the last item of every page",
+	"{s} build {v} passed CI but crashed at startup in prod with a missing class",
+	"the hotfix itself introduced a new failure in {s}",
+	"a harmless-looking PR changed the retry logic and {s} started hammering {o}",
+	NULL
+};
+
+static const char *const h_dns[] = {
+	"{s} could not resolve {o}'s hostname for {d}",
+	"getaddrinfo ENOTFOUND on outbound calls from {s}",
+	"a hosted zone change deleted the A record for {s}",
+	"resolv.conf on the new image pointed at a nameserver that no longer exists",
+	"route53 health check flipped the record to an empty answer",
+	"name lookups on {h} took {n} seconds each because the first nameserver was dead",
+	"kube-dns was overloaded and service discovery returned SERVFAIL",
+	"restored the deleted record and flushed resolver caches",
+	"the domain for our status site lapsed at the registrar and stopped resolving",
+	"negative caching kept answering 'no such host' for {o} after it came back",
+	NULL
+};
+
+static const char *const h_thirdparty[] = {
+	"{x} had a regional incident in {r} and our calls to them failed",
+	"checkouts failed because {x} was returning 503s",
+	"the card processor was down, nothing to do but wait",
+	"an upstream provider's degradation cascaded into {s}",
+	"identity provider {x} went dark and nobody could log in",
+	"{s} relies on {x} with no second vendor to fall back to",
+	"outside our control: {x} broke their API for {d}",
+	"the vendor pushed a bad change on their side, their postmortem is pending",
+	"email delivery through {x} stalled for {d}",
+	"the hosting provider's managed instance of {db} became unavailable",
+	NULL
+};
+
+static const char *const h_ratelimit[] = {
+	"{x} answered 'Too Many Requests' to most calls from {s}",
+	"we burned through the monthly allowance with {x} in {n} days",
+	"the per-key ceiling at {x} is {N}/min and the reindex blew past it",
+	"{s} got throttled by the cloud API and could not create new instances",
+	"a retry storm in {s} consumed our whole request budget with {x}",
+	"account-level cap on concurrent lambdas was reached",
+	"upstream started sending 429 and {s} had no backoff",
+	"asked {x} support to raise our limit; added jitter to the client",
+	"{o} enforced a new per-client cap and {s} was over it",
+	"ran out of API credits with the geolocation vendor",
+	NULL
+};
+
+static const char *const h_network[] = {
+	"{s} in {r} could not reach the database in the other zone",
+	"the link between datacenters went down and both halves kept serving",
+	"packets between {s} and {o} were silently dropped for {d}",
+	"a bad router config at the carrier isolated {r}",
+	"after the ACL update {s} could no longer open TCP sessions to {o}",
+	"the interconnect to the colo flapped every few minutes",
+	"nodes in zone b became unreachable and etcd lost its majority",
+	"high retransmits and timeouts between {h} and the rest of the cluster",
+	"mitigated by steering traffic away from the broken link",
+	"a fibre cut at the provider severed our path to {r}",
+	NULL
+};
+
+static const char *const h_failover[] = {
+	"the secondary of {db} was {d} behind the primary",
+	"after the primary died, promoting the standby was stuck for {d}",
+	"reads from the follower returned orders that had already been cancelled",
+	"patroni did not elect a new leader and writes failed",
+	"the writer endpoint still resolved to the dead node after the switch",
+	"the replica's apply thread stopped on a duplicate key and lag grew for hours",
+	"we promoted the replica by hand; {n} minutes of writes were missing",
+	"heavy writes on {db} made the followers fall far behind",
+	"cross-region switchover of {db} took {d} instead of seconds",
+	"users saw stale balances because {s} read from a lagging copy",
+	NULL
+};
+
+static const char *const h_capacity[] = {
+	"{s} was saturated by {n}x the usual request rate",
+	"a TV ad drove a burst of signups that {s} could not absorb",
+	"hpa was capped at {n} pods and they all sat at 100% cpu",
+	"not enough headroom: {s} runs at {p}% on a normal day",
+	"a large customer onboarded overnight and doubled traffic to {s}",
+	"request volume from {o} jumped after their launch and {s} fell over",
+	"fixed by adding nodes and raising the replica ceiling",
+	"scale-up took {d} and the spike was already underway",
+	"the fleet was sized for last year's peak",
+	"seasonal peak arrived early and {s} had no spare instances",
+	NULL
+};
+
+static const char *const h_stampede[] = {
+	"when the cached catalog expired, {N} requests missed at the same instant and all went to {db}",
+	"restarting the redis cluster left it empty and the origin got crushed",
+	"a hot key expired and every pod rebuilt it simultaneously",
+	"a deploy of {s} flushed the local caches on all nodes at once, backend load went up {n}x",
+	"Fix: jittered TTLs and a single-flight lock around the loader",
+	"cache hit ratio dropped from {p}% to near zero and {o} could not cope",
+	"the cache was cleared by mistake during maintenance and {db} fell over",
+	"memcached came back from the failover with nothing in it; reads fell through to {db} in full",
+	"entries were all written with the same lifetime and lapsed together",
+	"concurrent rebuilds of the same expensive entry overloaded {s}",
+	NULL
+};
+
+static const char *const h_monitoring[] = {
+	"we found out from a tweet",
+	"no metric existed for failed payments, so the drop went unseen for {d}",
+	"the alerting rule filtered on a label that was renamed months ago",
+	"{s} was broken for {d} before anyone looked",
+	"the probe only checked that the port was open, not that requests succeeded",
+	"no visibility into {o}'s queue so we could not tell where messages were stuck",
+	"detection came from the sales team, not from tooling",
+	"our graphs averaged over {n} minutes and hid the errors",
+	"logs from {s} were not shipped anywhere",
+	"error budget burn went unnoticed, nothing paged",
+	NULL
+};
+
+static const char *const h_runbook[] = {
+	"the wiki page for {s} described the setup from {n} years ago",
+	"responders improvised because there was no written procedure",
+	"the recovery doc told us to ssh into hosts that were decommissioned",
+	"steps for restoring {db} were missing a crucial flag",
+	"on-call guide had no section for this alert",
+	"the ops doc assumed {s} still ran on VMs; it moved to k8s last year",
+	"we lost {d} searching confluence for restart instructions",
+	"the knowledge lived in one person's head, nothing documented",
+	"the documented command had a typo and made things worse",
+	"action: write down the failover procedure for {s}",
+	NULL
+};
+
+static const char *const h_ownership[] = {
+	"{s} was orphaned after the team that built it was dissolved",
+	"the incident bounced between {n} teams before anyone took it",
+	"nobody knew who to call for {o}",
+	"the service catalog listed an engineer who left the company",
+	"the pager rotation for {s} was empty on {w}",
+	"we waited {d} for someone with authority to approve the rollback",
+	"no clear incident lead, three people gave conflicting instructions",
+	"the escalation went to a manager's personal phone, which was off",
+	"the team behind {db} said it was platform's problem and platform said the opposite",
+	"first responder did not know they were allowed to page a secondary",
+	NULL
+};
+
+static const char *const h_custcomms[] = {
+	"users heard nothing from us for {d}",
+	"our public incident page was never opened",
+	"account managers found out from angry clients",
+	"the outage notice went out in English only, hours late",
+	"support had no script and gave customers wrong information",
+	"we told customers it was fixed before it was",
+	"no external update was posted until after resolution",
+	"legal wanted to review every public statement, which held updates back by {d}",
+	"customers in {r} were not emailed though they were the ones affected",
+	"the in-app banner was never turned on",
+	NULL
+};
+
+static const char *const h_cron[] = {
+	"the monthly invoicing run pegged the CPU of {db}",
+	"a scheduled job on {s} started {N} parallel workers and starved the api",
+	"nightly aggregation overran into business hours",
+	"airflow retried a heavy task {n} times in a row and each try hammered {o}",
+	"the data export job read the whole table in one go",
+	"two instances of the same scheduled task overlapped and doubled the load",
+	"bulk reprocessing kicked off by {o} ate all the IOPS",
+	"paused the job and moved its schedule to 3am",
+	"a spark job on the shared cluster hogged every executor",
+	"the weekly cleanup task deleted in one big transaction and blocked writers",
+	NULL
+};
+
+static const char *const h_clock[] = {
+	"{h} was {n} minutes in the future",
+	"JWTs were treated as not yet valid because the issuer's clock ran fast",
+	"time sync daemon failed at boot on the new hosts",
+	"two nodes disagreed on the time by {N} ms and event ordering broke",
+	"the hypervisor paused the VM and its clock fell behind",
+	"timestamps from {s} were off, so events were processed out of order",
+	"forced an ntpdate and restarted {s}",
+	"kerberos tickets were rejected due to time difference",
+	"leap second handling froze {s}",
+	"a backwards step of the system time made {s} think its timers had already fired",
+	NULL
+};
+
+static const char *const h_flag[] = {
+	"the toggle for the new checkout was switched on for everyone instead of staff",
+	"a flag rule targeting {r} was inverted",
+	"flipping the flag back off resolved it",
+	"rollout percentage jumped straight to 100 on {s}",
+	"a dark-launched feature in {s} went live because its flag defaulted on",
+	"the flag service was unreachable and {s} fell back to 'enabled'",
+	"an old experiment toggle was reused for a different feature",
+	"{o} crashed because the toggle it checked no longer existed in the flag service",
+	"staff-only toggle leaked to production users of {s}",
+	"targeting in the flag tool pointed at the wrong segment",
+	NULL
+};
+
+static const char *const h_depupgrade[] = {
+	"a routine bump of the grpc package in {s} changed keepalive defaults",
+	"the new minor release of our logging lib threw on null fields",
+	"renovate merged a patch release of a transitive dep that had a regression",
+	"after moving {s} to node {n}0 the crypto module behaved differently",
+	"upgraded the postgres driver to {v}; prepared statements broke behind pgbouncer",
+	"the container base image update swapped libc and {s} segfaulted",
+	"fix was pinning the package back to the last good version",
+	"SDK update from {x} changed the auth flow and {s} started failing",
+	"we took the latest spring boot and it silently switched the default serializer",
+	"lockfile was not committed, so the build pulled a newer version of a library",
+	NULL
+};
+
+static const char *const h_migration[] = {
+	"the migration that split the users table lost the email column for {N} rows",
+	"a script meant to fix timestamps shifted every record by {n} hours",
+	"copying data from {db} to the new store skipped rows with nulls",
+	"schema change added a NOT NULL column with no default and inserts failed",
+	"the online schema change tool stalled and left {s} on a half-converted table",
+	"the backfill ran against prod instead of staging",
+	"restored from backup and replayed the change the safe way",
+	"cutover to the new schema happened before the data copy finished",
+	"an index rebuild during the migration locked {db} for {d}",
+	"records were duplicated because the move job restarted midway",
+	NULL
+};
+
+static const char *const h_fatigue[] = {
+	"the pager went off {N} times that week and the real one got snoozed",
+	"people had learned to ignore that alarm because it was always firing",
+	"a noisy check for {s} hid the one that mattered",
+	"on-call had a mail filter that archived those notifications",
+	"too many warnings, not enough signal",
+	"the page was acked within seconds and forgotten, like the {n} false alarms before it",
+	"the channel gets hundreds of alerts a day and this one scrolled past",
+	"the alert was permanently flapping and people tuned it out",
+	"action: prune the {s} alerts nobody acts on",
+	"after a noisy {w} the on-call had put {s} notifications on do-not-disturb",
+	NULL
+};
+
+static const char *const h_tests[] = {
+	"nothing in CI exercised the failure path",
+	"unit tests mocked out {o}, so its real behaviour was never checked",
+	"we only ever tested with small inputs",
+	"the release was validated in an environment that looks nothing like prod",
+	"no regression test existed for the bug fixed last quarter",
+	"skipped the test suite to get the hotfix out faster",
+	"coverage for {s}'s billing module is around {p}%",
+	"the test that would have caught it was marked @ignore",
+	"performance was never measured before launch",
+	"contract tests between {s} and {o} do not exist",
+	NULL
+};
+
 static const struct mode modes[] = {
-	{"cert_expiry", "technical", 2.5, "renewing the certificate", t_cert},
-	{"connection_pool_exhaustion", "technical", 6, "raising the pool limit and restarting", t_pool},
-	{"disk_full", "technical", 4, "freeing disk space", t_disk},
-	{"memory_leak_oom", "technical", 6, "restarting the affected pods", t_oom},
-	{"bad_config_push", "technical", 11, "reverting the config change", t_config},
-	{"bad_deploy_regression", "technical", 14, "rolling back the release", t_deploy},
-	{"dns_failure", "technical", 3, "fixing the DNS records", t_dns},
-	{"third_party_outage", "external", 7, "waiting for the vendor to recover", t_thirdparty},
-	{"rate_limit_quota", "external", 3, "backing off and raising the quota", t_ratelimit},
-	{"network_partition", "technical", 2.5, "rerouting traffic", t_network},
-	{"db_failover_replication_lag", "technical", 5, "failing over the database by hand", t_failover},
-	{"capacity_traffic_spike", "technical", 8, "scaling out", t_capacity},
-	{"cache_stampede", "technical", 2.5, "warming the cache and shedding load", t_stampede},
-	{"monitoring_gap", "process", 9, NULL, t_monitoring},
-	{"runbook_missing_outdated", "process", 5, NULL, t_runbook},
-	{"unclear_ownership_escalation", "process", 4, NULL, t_ownership},
-	{"customer_communication_gap", "communication", 4, NULL, t_custcomms},
-	{"batch_job_overload", "technical", 3, "pausing the batch job", t_cron},
-	{"clock_skew", "technical", 1, "resyncing the clocks", t_clock},
-	{"feature_flag_misconfiguration", "technical", 3, "turning the feature flag off", t_flag},
-	{"dependency_upgrade", "technical", 3, "pinning the previous dependency version", t_depupgrade},
-	{"data_migration_error", "technical", 2, "stopping the migration and restoring data", t_migration},
-	{"alert_fatigue", "process", 3, NULL, t_fatigue},
-	{"insufficient_testing", "process", 5, NULL, t_tests},
+	{"cert_expiry", "technical", 2.5, "renewing the certificate", t_cert, h_cert},
+	{"connection_pool_exhaustion", "technical", 6, "raising the pool limit and restarting", t_pool, h_pool},
+	{"disk_full", "technical", 4, "freeing disk space", t_disk, h_disk},
+	{"memory_leak_oom", "technical", 6, "restarting the affected pods", t_oom, h_oom},
+	{"bad_config_push", "technical", 11, "reverting the config change", t_config, h_config},
+	{"bad_deploy_regression", "technical", 14, "rolling back the release", t_deploy, h_deploy},
+	{"dns_failure", "technical", 3, "fixing the DNS records", t_dns, h_dns},
+	{"third_party_outage", "external", 7, "waiting for the vendor to recover", t_thirdparty, h_thirdparty},
+	{"rate_limit_quota", "external", 3, "backing off and raising the quota", t_ratelimit, h_ratelimit},
+	{"network_partition", "technical", 2.5, "rerouting traffic", t_network, h_network},
+	{"db_failover_replication_lag", "technical", 5, "failing over the database by hand", t_failover, h_failover},
+	{"capacity_traffic_spike", "technical", 8, "scaling out", t_capacity, h_capacity},
+	{"cache_stampede", "technical", 2.5, "warming the cache and shedding load", t_stampede, h_stampede},
+	{"monitoring_gap", "process", 9, NULL, t_monitoring, h_monitoring},
+	{"runbook_missing_outdated", "process", 5, NULL, t_runbook, h_runbook},
+	{"unclear_ownership_escalation", "process", 4, NULL, t_ownership, h_ownership},
+	{"customer_communication_gap", "communication", 4, NULL, t_custcomms, h_custcomms},
+	{"batch_job_overload", "technical", 3, "pausing the batch job", t_cron, h_cron},
+	{"clock_skew", "technical", 1, "resyncing the clocks", t_clock, h_clock},
+	{"feature_flag_misconfiguration", "technical", 3, "turning the feature flag off", t_flag, h_flag},
+	{"dependency_upgrade", "technical", 3, "pinning the previous dependency version", t_depupgrade, h_depupgrade},
+	{"data_migration_error", "technical", 2, "stopping the migration and restoring data", t_migration, h_migration},
+	{"alert_fatigue", "process", 3, NULL, t_fatigue, h_fatigue},
+	{"insufficient_testing", "process", 5, NULL, t_tests, h_tests},
 };
 
 #define NMODES ((int)(sizeof(modes) / sizeof(modes[0])))
@@ -571,23 +921,53 @@ static int abbreviate(struct pirx_gen_rng *r, char *s, int len, int n)
 	return o;
 }
 
+static const char *const *bank_of(enum pirx_gen_phrases bank, int m)
+{
+	return bank == PIRX_GEN_PHRASES_HELD_OUT ? modes[m].held : modes[m].tpl;
+}
+
+int pirx_gen_template_count(enum pirx_gen_phrases bank, int m)
+{
+	const char *const *tpl;
+	int count = 0;
+
+	if (m < 0 || m >= NMODES)
+		return 0;
+	tpl = bank_of(bank, m);
+	while (tpl[count])
+		count++;
+	return count;
+}
+
+const char *pirx_gen_template(enum pirx_gen_phrases bank, int m, int k)
+{
+	if (k < 0 || k >= pirx_gen_template_count(bank, m))
+		return NULL;
+	return bank_of(bank, m)[k];
+}
+
 int pirx_gen_factor_text(struct pirx_gen_rng *r, int m, const char *service,
 			 const char *other_service, char *out, int n)
 {
-	const char *const *tpl;
+	return pirx_gen_factor_text_from(r, PIRX_GEN_PHRASES_STANDARD, m, service,
+					 other_service, out, n);
+}
+
+int pirx_gen_factor_text_from(struct pirx_gen_rng *r, enum pirx_gen_phrases bank,
+			      int m, const char *service, const char *other_service,
+			      char *out, int n)
+{
 	const char *t;
-	int count = 0, len = 0;
+	int count, len = 0;
 	double u;
 
 	if (n <= 0)
 		return 0;
 	out[0] = '\0';
-	if (m < 0 || m >= NMODES)
+	count = pirx_gen_template_count(bank, m);
+	if (count == 0)
 		return 0;
-	tpl = modes[m].tpl;
-	while (tpl[count])
-		count++;
-	t = tpl[pirx_gen_rng_below(r, (uint32_t)count)];
+	t = bank_of(bank, m)[pirx_gen_rng_below(r, (uint32_t)count)];
 	while (*t && len < n - 1) {
 		if (*t == '{') {
 			const char *e = strchr(t, '}');

@@ -15,6 +15,12 @@
 
 #include "pirx/err.h"
 
+/* Which phrase bank factor texts come from (src/gen_text.c). */
+enum pirx_gen_phrases {
+	PIRX_GEN_PHRASES_STANDARD,  /* the bank the clustering was tuned on (default) */
+	PIRX_GEN_PHRASES_HELD_OUT   /* written blind to the taxonomy, for honest scores */
+};
+
 /* How severities are written in incidents.csv. */
 enum pirx_gen_sev_style {
 	PIRX_GEN_SEV_SEVN,    /* SEV1..SEV5 (default) */
@@ -90,12 +96,22 @@ const char *pirx_gen_mode_fix(int m);
 int pirx_gen_mode_is_trigger(int m);
 
 /*
- * Writes one paraphrase of mode m into out (size n, always NUL-terminated,
- * at most n - 1 bytes), mentioning service and other_service where a
- * template asks, with numbers, now and then an abbreviation or a typo.
- * Returns the length written.
+ * Writes one paraphrase of mode m from the standard bank into out (size n,
+ * always NUL-terminated, at most n - 1 bytes), mentioning service and
+ * other_service where a template asks, with numbers, now and then an
+ * abbreviation or a typo. Returns the length written.
  */
 int pirx_gen_factor_text(struct pirx_gen_rng *r, int m, const char *service,
 			 const char *other_service, char *out, int n);
+/* The same from the given bank; the standard bank draws exactly as
+ * pirx_gen_factor_text does. */
+int pirx_gen_factor_text_from(struct pirx_gen_rng *r, enum pirx_gen_phrases bank,
+			      int m, const char *service, const char *other_service,
+			      char *out, int n);
+/* How many templates mode m has in bank (0 for an unknown mode), and the
+ * k-th of them unfilled, slots and all ("the TLS cert on {s} expired");
+ * NULL when k is out of range. Static strings. */
+int pirx_gen_template_count(enum pirx_gen_phrases bank, int m);
+const char *pirx_gen_template(enum pirx_gen_phrases bank, int m, int k);
 
 #endif

@@ -441,6 +441,145 @@ static void test_phrase_bank(void **state)
 	assert_true(strlen(text) <= 7);
 }
 
+/* Slot names the generator fills (src/gen_text.c fill_slot). */
+static int known_slot(const char *name, size_t len)
+{
+	static const char *const slots[] = {
+		"s", "o", "n", "N", "d", "p", "v", "h", "r", "db", "x", "w"
+	};
+
+	for (size_t k = 0; k < sizeof(slots) / sizeof(slots[0]); k++)
+		if (strlen(slots[k]) == len && memcmp(slots[k], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Whether text matches template pat, a slot matching any one or more
+ * characters, letters compared ignoring case. */
+static int matches(const char *pat, const char *text)
+{
+	if (*pat == '{') {
+		const char *e = strchr(pat, '}');
+		for (const char *t = text + 1; t <= text + strlen(text); t++)
+			if (*text && matches(e + 1, t))
+				return 1;
+		return 0;
+	}
+	if (!*pat)
+		return !*text;
+	return lower((unsigned char)*pat) == lower((unsigned char)*text) && matches(pat + 1, text + 1);
+}
+
+/* Template t with every slot replaced by "Q": a text it can produce. */
+static void render(const char *t, char *out, size_t n)
+{
+	size_t len = 0;
+
+	while (*t && len < n - 1) {
+		if (*t == '{') {
+			out[len++] = 'Q';
+			t = strchr(t, '}') + 1;
+		} else {
+			out[len++] = *t++;
+		}
+	}
+	out[len] = '\0';
+}
+
+/*
+ * The held-out bank: at least 8 templates a mode, only known slots, no two
+ * alike, and none a text the standard bank could have produced (of any
+ * mode), so a score on it is not a score on the standard bank again.
+ */
+static void test_held_out_bank(void **state)
+{
+	struct pirx_gen_rng r, r2;
+	char text[320], text2[320];
+	int n = pirx_gen_mode_count(), mismatch = 0, total = 0;
+	(void)state;
+
+	/* The matcher finds what a template produces (else the checks below
+	 * would pass vacuously). */
+	for (int m = 0; m < n; m++) {
+		const char *t = pirx_gen_template(PIRX_GEN_PHRASES_STANDARD, m, 0);
+		render(t, text, sizeof(text));
+		assert_true(matches(t, text));
+		text[0] = (char)lower((unsigned char)text[0]);
+		assert_true(matches(t, text));
+	}
+	assert_true(matches("the {s} cert on {h}", "The payments-api cert on db-3"));
+	assert_false(matches("the {s} cert on {h}", "the cert on db-3"));
+
+	for (int m = 0; m < n; m++) {
+		int c = pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, m);
+		assert_true(c >= 8);
+		assert_null(pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m, c));
+		for (int k = 0; k < c; k++) {
+			const char *t = pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m, k);
+			assert_non_null(t);
+			for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
+				const char *e = strchr(p, '}');
+				assert_non_null(e);
+				assert_true(known_slot(p + 1, (size_t)(e - p - 1)));
+				assert_null(memchr(p + 1, '{', (size_t)(e - p - 1)));
+			}
+			render(t, text, sizeof(text));
+			for (int m2 = 0; m2 < n; m2++) {
+				int c2 = pirx_gen_template_count(PIRX_GEN_PHRASES_STANDARD, m2);
+				for (int k2 = 0; k2 < c2; k2++) {
+					const char *t2 = pirx_gen_template(PIRX_GEN_PHRASES_STANDARD, m2, k2);
+					if (matches(t2, text))
+						fail_msg("held-out '%s' is standard '%s'", t, t2);
+				}
+				for (int k2 = 0; k2 < pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, m2); k2++)
+					if (m2 != m || k2 != k)
+						assert_string_not_equal(t, pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m2, k2));
+			}
+		}
+	}
+	assert_int_equal(pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, n), 0);
+	assert_int_equal(pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, -1), 0);
+
+	/* Drawn texts: filled, and from the bank asked for. The standard bank
+	 * draws exactly as pirx_gen_factor_text (the corpus bytes rest on it). */
+	pirx_gen_rng_seed(&r, 7);
+	pirx_gen_rng_seed(&r2, 7);
+	for (int m = 0; m < n; m++) {
+		for (int k = 0; k < 40; k++) {
+			int len = pirx_gen_factor_text_from(&r, PIRX_GEN_PHRASES_STANDARD, m,
+							    "svc-a", "svc-b", text, (int)sizeof(text));
+			assert_int_equal(pirx_gen_factor_text(&r2, m, "svc-a", "svc-b",
+							      text2, (int)sizeof(text2)), len);
+			assert_string_equal(text, text2);
+			len = pirx_gen_factor_text_from(&r, PIRX_GEN_PHRASES_HELD_OUT, m,
+							"svc-a", "svc-b", text, (int)sizeof(text));
+			pirx_gen_factor_text_from(&r2, PIRX_GEN_PHRASES_HELD_OUT, m,
+						  "svc-a", "svc-b", text2, (int)sizeof(text2));
+			assert_true(len > 5 && (size_t)len == strlen(text));
+			assert_null(strchr(text, '{'));
+			assert_null(strchr(text, '}'));
+			mismatch += strcmp(text, text2) != 0;
+			total++;
+			/* Not a text of the standard bank for this mode (the
+			 * abbreviation pass aside, which only makes it differ more). */
+			if (text[len - 1] == '.')
+				text[len - 1] = '\0';
+			for (int k2 = 0; k2 < pirx_gen_template_count(PIRX_GEN_PHRASES_STANDARD, m); k2++) {
+				const char *t2 = pirx_gen_template(PIRX_GEN_PHRASES_STANDARD, m, k2);
+				if (matches(t2, text))
+					fail_msg("held-out draw '%s' matches standard '%s'", text, t2);
+			}
+		}
+	}
+	assert_int_equal(mismatch, 0);   /* same seed, same draws */
+	assert_true(total > 0);
+}
+
 static void test_bad_options(void **state)
 {
 	struct pirx_gen_opts o;
@@ -464,6 +603,7 @@ int main(void)
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_mixed_severity),
 		cmocka_unit_test(test_phrase_bank),
+		cmocka_unit_test(test_held_out_bank),
 		cmocka_unit_test(test_bad_options),
 	};
 
