@@ -37,6 +37,9 @@ struct pirx_gen_opts {
 	int trend_noise;        /* 1: each month's medians wobble (default 1) */
 	int overloaded;         /* responders carrying far more load (0) */
 	enum pirx_gen_sev_style sev_style;
+	enum pirx_gen_phrases phrases; /* bank of the factor texts (standard);
+				    * the rest of the corpus is the same
+				    * whichever it is */
 };
 
 /* What pirx_gen_write wrote: row counts per file. */

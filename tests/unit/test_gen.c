@@ -1,7 +1,9 @@
 /*
  * Unit tests for gen: determinism, validity of every file (CSV reader,
- * strict time parser, references), order invariants, the --trend knob and
- * the ground truth. Small corpora (a few hundred incidents) keep it fast.
+ * strict time parser, references), order invariants, the --trend knob, the
+ * ground truth and the phrase banks (--phrases held-out changes the factor
+ * texts and nothing else). Small corpora (a few hundred incidents) keep it
+ * fast.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +170,56 @@ static void test_deterministic(void **state)
 		free(y);
 		free(z);
 	}
+	pirx_fs_rmtree(a);
+	pirx_fs_rmtree(b);
+	pirx_fs_rmtree(c);
+	free(a);
+	free(b);
+	free(c);
+}
+
+/*
+ * --phrases held-out: the same seed gives the same corpus but for the
+ * factor texts, which all come from the held-out bank; and it is
+ * deterministic too.
+ */
+static void test_held_out_corpus(void **state)
+{
+	struct pirx_gen_opts o;
+	struct table fs, fh;
+	char *a = tmpdir(), *b = tmpdir(), *c = tmpdir();
+	(void)state;
+
+	small_opts(&o, 42);
+	gen(a, &o);
+	o.phrases = PIRX_GEN_PHRASES_HELD_OUT;
+	gen(b, &o);
+	gen(c, &o);
+	for (size_t i = 0; i < sizeof(corpus_files) / sizeof(corpus_files[0]); i++) {
+		size_t na, nb, nc;
+		char *x = slurp(a, corpus_files[i], &na);
+		char *y = slurp(b, corpus_files[i], &nb);
+		char *z = slurp(c, corpus_files[i], &nc);
+		assert_true(nb == nc && memcmp(y, z, nb) == 0);
+		if (strcmp(corpus_files[i], "factors.csv") == 0)
+			assert_false(na == nb && memcmp(x, y, na) == 0);
+		else
+			assert_true(na == nb && memcmp(x, y, na) == 0);
+		free(x);
+		free(y);
+		free(z);
+	}
+	load(a, "factors.csv", &fs);
+	load(b, "factors.csv", &fh);
+	assert_int_equal(fs.nrows, fh.nrows);
+	for (size_t r = 0; r < fs.nrows; r++) {
+		int t = col(&fs, "text");
+		for (int k = 0; k < t; k++)
+			assert_string_equal(fs.rows[r][k], fh.rows[r][k]);
+		assert_string_not_equal(fs.rows[r][t], fh.rows[r][t]);
+	}
+	unload(&fs);
+	unload(&fh);
 	pirx_fs_rmtree(a);
 	pirx_fs_rmtree(b);
 	pirx_fs_rmtree(c);
@@ -592,6 +644,9 @@ static void test_bad_options(void **state)
 	pirx_gen_opts_init(&o);
 	o.overloaded = 1000;
 	assert_int_equal(pirx_gen_write("/tmp/pirx-test-gen-never", &o, NULL, &err), PIRX_EUSAGE);
+	pirx_gen_opts_init(&o);
+	o.phrases = (enum pirx_gen_phrases)7;
+	assert_int_equal(pirx_gen_write("/tmp/pirx-test-gen-never", &o, NULL, &err), PIRX_EUSAGE);
 	assert_false(pirx_fs_exists("/tmp/pirx-test-gen-never"));
 }
 
@@ -604,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_severity),
 		cmocka_unit_test(test_phrase_bank),
 		cmocka_unit_test(test_held_out_bank),
+		cmocka_unit_test(test_held_out_corpus),
 		cmocka_unit_test(test_bad_options),
 	};
 
