@@ -944,8 +944,24 @@ static void sec_patterns(struct render *r, struct doc *d, const struct table *re
 		say_none(r, d, "repeats.empty");
 		return;
 	}
-	var(r, "repeats", "%zu", rep->nrows);
-	doc_p(d, say(r, rep->nrows == 1 ? "repeats.one" : "repeats.some"));
+	{
+		/* Rows are pairs: one incident can repeat several earlier ones.
+		 * The sentence counts incidents, and gives the pairs too. */
+		const char **ids = pirx_xcalloc(rep->nrows, sizeof(*ids));
+		int ci = tcol(rep, "incident_id");
+		size_t distinct = 0;
+
+		for (size_t i = 0; i < rep->nrows; i++)
+			ids[i] = tget(rep, i, ci);
+		qsort(ids, rep->nrows, sizeof(*ids), cmp_str);
+		for (size_t i = 0; i < rep->nrows; i++)
+			distinct += i == 0 || strcmp(ids[i], ids[i - 1]) != 0;
+		free(ids);
+		var(r, "repeats", "%zu", distinct);
+		var(r, "pairs", "%zu", rep->nrows);
+		doc_p(d, say(r, distinct == 1 ? (rep->nrows == 1 ? "repeats.one" : "repeats.one_pairs")
+			     : "repeats.some"));
+	}
 	{
 		const char *head[] = {"Incident", "Earlier incident", "Service", "Pattern", "Days apart"};
 		struct block *t = doc_table(d, "llllr", head);
