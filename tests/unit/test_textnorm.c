@@ -64,6 +64,14 @@ static void test_synonyms(void **state)
 	assert_string_equal(norm(tn, "alert didn't fire", 0), "alert no fire");
 	assert_string_equal(norm(tn, "without a runbook", 0), "no runbook");
 	assert_string_equal(norm(tn, "missing alert", 0), "no alert");
+	assert_string_equal(norm(tn, "nothing paged us", 0), "no page");
+	/* "bumped" is raising a number as often as a version: left as it is */
+	assert_string_equal(norm(tn, "bumped maxPoolSize", 0), "bump max pool size");
+	assert_string_equal(norm(tn, "RAM", 0), "memori");
+	assert_string_equal(norm(tn, "DST", 0), "daylight save");
+	/* "down" and "time" mean something in operations writing */
+	assert_string_equal(norm(tn, "the vendor went down", 0), "vendor down");
+	assert_string_equal(norm(tn, "time zone", 0), "time zone");
 	pirx_textnorm_free(tn);
 }
 
