@@ -38,7 +38,12 @@ struct pirx_taxonomy {
 	size_t *pos;         /* by stem id: first position in that text */
 	unsigned gen;
 	long nmark;
+	long no_id;          /* stem id of "no", or -1 */
 };
+
+/* A negation reaches this many words either side: "no alert on disk",
+ * "the runbook was missing" (stop words already gone). */
+enum { NEG_REACH = 3 };
 
 /* Reader state. */
 struct load {
@@ -347,7 +352,23 @@ int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
 	t->nmark = pirx_strtab_count(t->stems);
 	t->mark = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(unsigned));
 	t->pos = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
+	t->no_id = pirx_strtab_find(t->stems, "no", -1);
 	*out = t;
+	return 0;
+}
+
+/* 1 when a "no" of the text (positions nos[0..nno)) is within NEG_REACH
+ * words of one of the term's other words. */
+static int negation_near(const pirx_taxonomy *t, const struct term *tm, const size_t *nos, size_t nno)
+{
+	for (size_t k = 0; k < tm->n; k++) {
+		size_t at = t->pos[tm->stem[k]];
+		if (tm->stem[k] == t->no_id)
+			continue;
+		for (size_t j = 0; j < nno; j++)
+			if ((nos[j] <= at ? at - nos[j] : nos[j] - at) <= NEG_REACH)
+				return 1;
+	}
 	return 0;
 }
 
@@ -355,10 +376,13 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 {
 	long best = -1;
 	double best_score = 0;
-	size_t best_len = 0, first = (size_t)-1;
+	size_t best_len = 0, best_at = 0, first = (size_t)-1, nno = 0;
 	long first_mode = -1;
 	double *sc = pirx_xcalloc(t->n ? t->n : 1, sizeof(double));
 	size_t *longest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
+	size_t *earliest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
+	size_t *nos = pirx_xcalloc(tok->n ? tok->n : 1, sizeof(size_t));
+	int any_term = 0;
 
 	if (++t->gen == 0) {
 		memset(t->mark, 0, (size_t)t->nmark * sizeof(unsigned));
@@ -370,9 +394,12 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 			t->mark[id] = t->gen;
 			t->pos[id] = i;
 		}
+		if (id >= 0 && id == t->no_id)
+			nos[nno++] = i;
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mode *m = &t->modes[i];
+		earliest[i] = (size_t)-1;
 		for (size_t j = 0; j < m->nterms; j++) {
 			const struct term *tm = &m->terms[j];
 			size_t k = 0, at = 0;
@@ -381,12 +408,18 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 					at = t->pos[tm->stem[k]];
 				k++;
 			}
-			if (k < tm->n)
+			/* "no" must be about this term, not another clause */
+			if (k < tm->n || (tm->negated && tm->n > 1 && !negation_near(t, tm, nos, nno)))
 				continue;
 			sc[i] += tm->weak ? 1.0 : 1.0 + (double)tm->n + (tm->negated ? 2.0 : 0.0);
-			if (!tm->weak && tm->n > longest[i])
+			if (tm->weak)
+				continue;
+			any_term = 1;
+			if (tm->n > longest[i])
 				longest[i] = tm->n;
-			if (!tm->weak && at < first) {
+			if (at < earliest[i])
+				earliest[i] = at;
+			if (at < first) {
 				first = at;
 				first_mode = (long)i;
 			}
@@ -396,16 +429,27 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	 * the text is what the factor is about, the rest is circumstance. */
 	if (first_mode >= 0)
 		sc[first_mode] += 2.0;
+	/* Hints are circumstance (where it broke, how it was found, what was
+	 * done about it): when any mode has a term in the text, modes with
+	 * only hints cannot win. */
 	for (size_t i = 0; i < t->n; i++) {
 		double s = sc[i];
-		if (s >= 2 && (s > best_score || (s == best_score && longest[i] > best_len))) {
+		if (any_term && longest[i] == 0)
+			continue;
+		/* ties: the earlier subject, then the longer phrase */
+		if (s >= 2 && (s > best_score
+			       || (s == best_score && (earliest[i] < best_at
+						       || (earliest[i] == best_at && longest[i] > best_len))))) {
 			best = (long)i;
 			best_score = s;
 			best_len = longest[i];
+			best_at = earliest[i];
 		}
 	}
 	free(sc);
 	free(longest);
+	free(earliest);
+	free(nos);
 	if (score)
 		*score = best_score;
 	return best;

@@ -11,11 +11,20 @@
  *   hints     optional: weaker words or phrases, separated by ';'
  * A phrase matches a text when every one of its words occurs in the text
  * (after the same normalization as the text: stems, synonyms, stop words
- * removed), in any order. Scores: a term of k words scores 1 + k, plus 2
- * when it is negated ("no runbook", "without alert": the factor is about
- * a missing safeguard, whatever else it mentions); a hint scores 1. The
- * mode with the highest score of at least 2 wins (ties: the longer matched
- * phrase, then file order).
+ * removed), in any order. Terms name the failure itself, as a symptom, a
+ * cause or a fix ("pool exhausted", "raised the pool size"); hints are
+ * circumstance: the component where it happened ("pods", "load
+ * balancer", "redis"), how it was noticed or handled ("alert", "rolled
+ * back"), words too common to decide alone. Scores: a term of k words
+ * scores 1 + k, plus 2 when it is negated ("no runbook", "without alert":
+ * the factor is about a missing safeguard, whatever else it mentions; the
+ * negation must stand within 3 words of the term's other words); a hint
+ * scores 1; the mode whose term completes first in the text gets 2 more
+ * (the subject of the sentence). When any term matches, only modes with a
+ * matched term can win: a component or a side word never outvotes a
+ * failure. The mode with the highest score of at least 2 wins (ties: the
+ * mode whose term completes first, then the longer matched phrase, then
+ * file order).
  */
 #ifndef PIRX_TAXONOMY_H
 #define PIRX_TAXONOMY_H

@@ -64,6 +64,25 @@ static void test_builtin(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* A negation counts for a term only when it stands near the term's words:
+ * "no failover" is not "failover ... connections were not re-established". */
+static void test_negation_is_local(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+
+	(void)state;
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(NULL, tn, &t, &err), 0);
+	assert_string_equal(match(t, tn, "failover took 90 seconds and connections were not re-established"),
+			    "db-failover");
+	assert_string_equal(match(t, tn, "the search cluster had no redundancy"), "single-point");
+	assert_string_equal(match(t, tn, "the runbook was missing"), "runbook-gap");
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+}
+
 /* Loads text as a taxonomy file; returns the code, err filled. */
 static int load_text(const char *text, struct pirx_err *err, char *path, size_t n)
 {
@@ -154,6 +173,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_negation_is_local),
 		cmocka_unit_test(test_user_file),
 		cmocka_unit_test(test_bad_files),
 	};
