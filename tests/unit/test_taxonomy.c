@@ -64,6 +64,36 @@ static void test_builtin(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* The failure decides, not the component it happened in nor what was done
+ * about it: component, detection and mitigation words are hints, and a
+ * mode with only hints never beats one with a term. */
+static void test_failure_over_component(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+
+	(void)state;
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(NULL, tn, &t, &err), 0);
+	assert_string_equal(match(t, tn, "pods kept restarting because they ran out of memory"), "memory-oom");
+	assert_string_equal(match(t, tn, "the kubernetes pods restarted because the heap was exhausted"), "memory-oom");
+	assert_string_equal(match(t, tn, "the nginx certificate expired"), "cert-expiry");
+	assert_string_equal(match(t, tn, "redis ran out of disk space"), "disk-full");
+	assert_string_equal(match(t, tn, "a typo in the load balancer configuration"), "config-change");
+	assert_string_equal(match(t, tn, "the deploy introduced a null pointer exception; we rolled back"),
+			    "deploy-regression");
+	assert_string_equal(match(t, tn, "the disk filled up on the db host; the alert fired and on-call deleted old logs"),
+			    "disk-full");
+	assert_string_equal(match(t, tn, "a client library upgrade changed the default; the job retried for hours"),
+			    "dep-upgrade");
+	assert_string_equal(match(t, tn, "bumped the max pool size after the pool was exhausted"), "conn-pool");
+	/* a component alone still finds its mode */
+	assert_string_equal(match(t, tn, "the load balancer marked every backend unhealthy"), "load-balancer");
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+}
+
 /* A negation counts for a term only when it stands near the term's words:
  * "no failover" is not "failover ... connections were not re-established". */
 static void test_negation_is_local(void **state)
@@ -173,6 +203,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_failure_over_component),
 		cmocka_unit_test(test_negation_is_local),
 		cmocka_unit_test(test_user_file),
 		cmocka_unit_test(test_bad_files),
