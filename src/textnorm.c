@@ -237,6 +237,7 @@ static const char *const synonyms[][2] = {
 	{"configs", "configuration"}, {"conn", "connection"},
 	{"conns", "connection"}, {"couldnt", "no"}, {"cpu", "cpu"},
 	{"crashloop", "crash loop"}, {"crashloopbackoff", "crash loop"},
+	{"crashlooped", "crash loop"}, {"crashlooping", "crash loop"},
 	{"creds", "credential"}, {"cronjob", "cron"}, {"cronjobs", "cron"},
 	{"crontab", "cron"}, {"db", "database"}, {"dbs", "database"},
 	{"ddl", "schema"}, {"dep", "dependency"}, {"deps", "dependency"},

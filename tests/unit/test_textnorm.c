@@ -68,6 +68,7 @@ static void test_synonyms(void **state)
 	/* "bumped" is raising a number as often as a version: left as it is */
 	assert_string_equal(norm(tn, "bumped maxPoolSize", 0), "bump max pool size");
 	assert_string_equal(norm(tn, "RAM", 0), "memori");
+	assert_string_equal(norm(tn, "crashlooping pods", 0), "crash loop pod");
 	assert_string_equal(norm(tn, "DST", 0), "daylight save");
 	/* "down" and "time" mean something in operations writing */
 	assert_string_equal(norm(tn, "the vendor went down", 0), "vendor down");
