@@ -270,7 +270,7 @@ static const char *const synonyms[][2] = {
 	{"ipv6", "ipv6"}, {"cdn", "cdn"}, {"ui", "frontend"},
 	{"outofmemoryerror", "out memory"}, {"enospc", "no space"}, {"coredns", "dns"},
 	{"kubedns", "dns"}, {"iac", "infrastructure code"}, {"envvar", "environment variable"},
-	{"nothing", "no"}, {"dst", "daylight saving"}, {"route53", "dns"},
+	{"nothing", "no"}, {"insufficient", "no"}, {"inadequate", "no"}, {"dst", "daylight saving"}, {"route53", "dns"},
 	{"servfail", "dns failure"}, {"az", "availability zone"}, {"azs", "availability zone"},
 	{"doc", "documentation"}, {"docs", "documentation"}, {"mtls", "tls"},
 	{"maxpoolsize", "max pool size"}, {"poolsize", "pool size"},

@@ -65,6 +65,7 @@ static void test_synonyms(void **state)
 	assert_string_equal(norm(tn, "without a runbook", 0), "no runbook");
 	assert_string_equal(norm(tn, "missing alert", 0), "no alert");
 	assert_string_equal(norm(tn, "nothing paged us", 0), "no page");
+	assert_string_equal(norm(tn, "Insufficient monitoring", 0), "no monitor");
 	/* "bumped" is raising a number as often as a version: left as it is */
 	assert_string_equal(norm(tn, "bumped maxPoolSize", 0), "bump max pool size");
 	assert_string_equal(norm(tn, "RAM", 0), "memori");
