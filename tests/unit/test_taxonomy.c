@@ -94,6 +94,37 @@ static void test_failure_over_component(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* The rule itself, on a two-mode file: six hints (6 points) lose to one
+ * term (5 points with the subject's 2), and win when no mode has a term. */
+static void test_hints_never_beat_terms(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+	char path[64];
+	FILE *fp;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/pirx-test-taxonomy-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	fputs("id,name,category,terms,hints\n"
+	      "orch,Orchestration,technical,pod eviction,kubernetes;pod;container;node;cluster;helm\n"
+	      "disk,Disk full,technical,disk full,\n", fp);
+	fclose(fp);
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
+	unlink(path);
+	assert_string_equal(match(t, tn, "the helm kubernetes cluster: node, pod and container had a full disk"),
+			    "disk");
+	assert_string_equal(match(t, tn, "kubernetes pod container restarted"), "orch");
+	assert_string_equal(match(t, tn, "kubernetes restarted"), "-");
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+}
+
 /* A negation counts for a term only when it stands near the term's words:
  * "no failover" is not "failover ... connections were not re-established". */
 static void test_negation_is_local(void **state)
@@ -204,6 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_failure_over_component),
+		cmocka_unit_test(test_hints_never_beat_terms),
 		cmocka_unit_test(test_negation_is_local),
 		cmocka_unit_test(test_user_file),
 		cmocka_unit_test(test_bad_files),
