@@ -584,14 +584,13 @@ out:
 
 /* An owner and the number of its pseudonym. */
 struct owner {
-	const char *name;
+	char *name;
 	size_t n;
 };
 
 struct owners {
-	struct owner *v;
+	struct owner *v;          /* sorted by name for bsearch */
 	size_t len;
-	struct pirx_buf names;    /* NUL-separated names; v[i].name points in */
 };
 
 static int cmp_owner(const void *a, const void *b)
@@ -608,47 +607,39 @@ static int owners_load(const struct pirx_report_ctx *ctx, struct owners *o,
 		       struct pirx_err *err)
 {
 	pirx_stmt *st = NULL;
-	size_t *off = NULL, cap = 0;
+	size_t cap = 0;
 	int rc, step;
 
 	memset(o, 0, sizeof(*o));
-	pirx_buf_init(&o->names);
 	if ((rc = pirx_db_prepare(ctx->db, "actions_owners", &st, err)))
 		return rc;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
 		if (o->len == cap) {
 			cap = cap ? 2 * cap : 64;
-			off = pirx_xreallocarray(off, cap, sizeof(*off));
+			o->v = pirx_xreallocarray(o->v, cap, sizeof(*o->v));
 		}
-		off[o->len++] = o->names.len;
-		pirx_buf_append(&o->names, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0));
-		pirx_buf_append(&o->names, "", 1);
+		o->v[o->len].name = pirx_xstrdup(pirx_stmt_text(st, 0));
+		o->v[o->len].n = o->len + 1;    /* rows come in order of first item */
+		o->len++;
 	}
 	pirx_stmt_finalize(st);
-	if (step < 0) {
-		free(off);
+	if (step < 0)
 		return step;
-	}
-	o->v = pirx_xcalloc(o->len + 1, sizeof(*o->v));
-	for (size_t i = 0; i < o->len; i++) {
-		o->v[i].name = o->names.data + off[i];
-		o->v[i].n = i + 1;
-	}
-	free(off);
 	qsort(o->v, o->len, sizeof(*o->v), cmp_owner);
 	return 0;
 }
 
 static void owners_release(struct owners *o)
 {
+	for (size_t i = 0; i < o->len; i++)
+		free(o->v[i].name);
 	free(o->v);
-	pirx_buf_release(&o->names);
 }
 
 /* Writes the owner's pseudonym, or an empty cell for no owner. */
 static void owner_cell(pirx_csvw *w, const struct owners *o, const char *name)
 {
-	struct owner key = {name, 0}, *hit;
+	struct owner key = {(char *)name, 0}, *hit;
 	char label[32];
 
 	hit = o->len ? bsearch(&key, o->v, o->len, sizeof(*o->v), cmp_owner) : NULL;
@@ -700,8 +691,7 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 out:
 	rc = close_csv(w, rc, err);
 	pirx_stmt_finalize(st);
-	if (ctx->anonymize)
-		owners_release(&owners);
+	owners_release(&owners);
 	return rc;
 }
 

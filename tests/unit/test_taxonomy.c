@@ -94,6 +94,21 @@ static void test_failure_over_component(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* Writes text to a new temporary file; its name goes to path. */
+static void write_temp(const char *text, char *path, size_t n)
+{
+	FILE *fp;
+	int fd;
+
+	snprintf(path, n, "/tmp/pirx-test-taxonomy-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+}
+
 /* The rule itself, on a two-mode file: six hints (6 points) lose to one
  * term (5 points with the subject's 2), and win when no mode has a term. */
 static void test_hints_never_beat_terms(void **state)
@@ -102,18 +117,11 @@ static void test_hints_never_beat_terms(void **state)
 	pirx_taxonomy *t = NULL;
 	struct pirx_err err;
 	char path[64];
-	FILE *fp;
-	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/pirx-test-taxonomy-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs("id,name,category,terms,hints\n"
-	      "orch,Orchestration,technical,pod eviction,kubernetes;pod;container;node;cluster;helm\n"
-	      "disk,Disk full,technical,disk full,\n", fp);
-	fclose(fp);
+	write_temp("id,name,category,terms,hints\n"
+		   "orch,Orchestration,technical,pod eviction,kubernetes;pod;container;node;cluster;helm\n"
+		   "disk,Disk full,technical,disk full,\n", path, sizeof(path));
 	pirx_err_clear(&err);
 	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
 	unlink(path);
@@ -149,15 +157,9 @@ static int load_text(const char *text, struct pirx_err *err, char *path, size_t 
 {
 	pirx_textnorm *tn = pirx_textnorm_new();
 	pirx_taxonomy *t = NULL;
-	FILE *fp;
-	int rc, fd;
+	int rc;
 
-	snprintf(path, n, "/tmp/pirx-test-taxonomy-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	fp = fdopen(fd, "w");
-	fputs(text, fp);
-	fclose(fp);
+	write_temp(text, path, n);
 	pirx_err_clear(err);
 	rc = pirx_taxonomy_load(path, tn, &t, err);
 	if (rc == 0) {
