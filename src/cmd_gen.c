@@ -1,8 +1,9 @@
 /*
  * cmd_gen: `pirx gen`, the options of the synthetic corpus generator and
  * its exit codes. The corpus itself is built by gen.c. `--phrases
- * standard|held-out` picks the factor texts' phrase bank (docs/gen.md):
- * held-out exists to score the clustering on wording it was not tuned on.
+ * standard|held-out|unseen` picks the factor texts' phrase bank
+ * (docs/gen.md): held-out and unseen exist to score the clustering on
+ * wording it was not tuned on; unseen is reserved for one scoring.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -119,8 +120,10 @@ int pirx_cmd_gen(int argc, char **argv)
 				o.phrases = PIRX_GEN_PHRASES_STANDARD;
 			else if (strcmp(optarg, "held-out") == 0)
 				o.phrases = PIRX_GEN_PHRASES_HELD_OUT;
+			else if (strcmp(optarg, "unseen") == 0)
+				o.phrases = PIRX_GEN_PHRASES_UNSEEN;
 			else
-				return bad("--phrases", optarg, "standard or held-out");
+				return bad("--phrases", optarg, "standard, held-out or unseen");
 			break;
 		case 'h':
 			pirx_cmd_usage("gen");

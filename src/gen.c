@@ -379,7 +379,7 @@ struct gen {
 	const struct pirx_gen_opts *o;
 	struct pirx_gen_rng r;      /* everything else */
 	struct pirx_gen_rng rdur;   /* durations only */
-	struct pirx_gen_rng rtext;  /* held-out factor texts only */
+	struct pirx_gen_rng rtext;  /* held-out or unseen factor texts only */
 	struct out f[NFILES];
 	struct person people[NPEOPLE];
 	int64_t begin, end;         /* corpus span [begin, end) */
@@ -609,12 +609,12 @@ static void gen_factors(struct gen *g, const char *inc_id, int svc, int svc2,
 		int m = chosen[k];
 		snprintf(fid, sizeof(fid), "%s#%d", inc_id, k + 1);
 		/* The standard text is always drawn from the main stream, so that
-		 * a held-out corpus has the same incidents, factors and everything
-		 * else as the standard one of its seed: only the texts differ,
-		 * and those come from a stream of their own. */
+		 * a held-out or unseen corpus has the same incidents, factors and
+		 * everything else as the standard one of its seed: only the texts
+		 * differ, and those come from a stream of their own. */
 		pirx_gen_factor_text(&g->r, m, svcname, services[other].name, text, (int)sizeof(text));
-		if (g->o->phrases == PIRX_GEN_PHRASES_HELD_OUT)
-			pirx_gen_factor_text_from(&g->rtext, PIRX_GEN_PHRASES_HELD_OUT, m, svcname,
+		if (g->o->phrases != PIRX_GEN_PHRASES_STANDARD)
+			pirx_gen_factor_text_from(&g->rtext, g->o->phrases, m, svcname,
 						  services[other].name, text, (int)sizeof(text));
 		o_text(&g->f[F_FAC], fid);
 		o_text(&g->f[F_FAC], inc_id);
@@ -943,8 +943,10 @@ int pirx_gen_write(const char *dir, const struct pirx_gen_opts *o,
 				    "--trend must be above -50 and below 100 (percent per month)");
 	if (o->start_month < 1971 * 12 || o->start_month + o->months > 9999 * 12)
 		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "--start is out of range");
-	if (o->phrases != PIRX_GEN_PHRASES_STANDARD && o->phrases != PIRX_GEN_PHRASES_HELD_OUT)
-		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "--phrases must be standard or held-out");
+	if (o->phrases != PIRX_GEN_PHRASES_STANDARD && o->phrases != PIRX_GEN_PHRASES_HELD_OUT &&
+	    o->phrases != PIRX_GEN_PHRASES_UNSEEN)
+		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL,
+				    "--phrases must be standard, held-out or unseen");
 	if (nmodes > 64)
 		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "too many failure modes");
 	if (pirx_fs_mkdir_p(dir, err) != 0)
@@ -956,7 +958,9 @@ int pirx_gen_write(const char *dir, const struct pirx_gen_opts *o,
 	g->end = pirx_month_start(o->start_month + o->months);
 	pirx_gen_rng_seed(&g->r, o->seed);
 	pirx_gen_rng_seed(&g->rdur, o->seed ^ 0x4455524154494f4eULL);
-	pirx_gen_rng_seed(&g->rtext, o->seed ^ 0x48454c444f5554ULL);
+	/* Each bank its own text stream ("HELDOUT", "UNSEEN" in ASCII). */
+	pirx_gen_rng_seed(&g->rtext, o->seed ^ (o->phrases == PIRX_GEN_PHRASES_UNSEEN
+						? 0x554e5345454eULL : 0x48454c444f5554ULL));
 	n = o->incidents ? o->incidents : (long)o->months * o->per_month;
 	g->id_width = 6;
 	for (long v = n; v >= 1000000; v /= 10)

@@ -9,7 +9,10 @@
  * code may use: factor_modes.csv is the ground truth it is measured
  * against, so sharing vocabulary on purpose would flatter it. The standard
  * bank is what the taxonomy was later widened against, so a second,
- * held-out bank (`--phrases held-out`) gives the honest number.
+ * held-out bank (`--phrases held-out`) gives the honest number. Both
+ * have since been used in tuning, so a third bank (`--phrases unseen`),
+ * written blind to the other two and to the clustering, is kept for one
+ * score.
  *
  * Slots: {s} the incident's service, {o} another service, {n} a small
  * count, {N} a large count, {d} a duration, {p} a percentage, {v} a
@@ -25,8 +28,9 @@ struct mode {
 	const char *category;
 	double weight;
 	const char *fix;     /* how such an incident is usually mitigated */
-	const char *const *tpl;   /* the standard bank */
-	const char *const *held;  /* the held-out bank */
+	const char *const *tpl;     /* the standard bank */
+	const char *const *held;    /* the held-out bank */
+	const char *const *unseen;  /* the unseen bank, scored once */
 };
 
 static const char *const t_cert[] = {
@@ -723,31 +727,401 @@ static const char *const h_tests[] = {
 	NULL
 };
 
+/*
+ * The unseen bank (`pirx gen --phrases unseen`). Written blind, after the
+ * standard and held-out banks had both been used to tune the clustering:
+ * its author read neither bank, nor the taxonomy, nor the clustering code,
+ * and wrote each mode as engineers at many companies write the contributing
+ * factors line of a review (the failure's usual name, the symptom, the
+ * cause or the fix). It exists to be scored once. Never tune anything
+ * against it, never read it to see why a score is what it is; once it has
+ * been scored it is spent like the other two, and a fresh bank is needed.
+ */
+static const char *const u_cert[] = {
+	"tls cert for {s} expired overnight, auto-renew was never configured for that domain",
+	"expired certificate on the internal load balancer in front of {s}",
+	"cert-manager renewals had been failing quietly for weeks before the old cert ran out",
+	"mobile apps pinned the old leaf certificate, so after the expiry and reissue they still could not reach {s}",
+	"x509: certificate has expired or is not yet valid, on every call from {o} to {s}",
+	"ACME http-01 challenge broke after the ingress move, so the let's encrypt cert never renewed",
+	"the mTLS client certificate {s} presents to {o} hit its notAfter date",
+	"cert rotation was a manual, calendar-driven chore and the reminder lapsed",
+	"ssl handshake failures on {h}; cause was an expired cert in the java keystore",
+	"the legacy {s} domain was missing from the certificate inventory, so nothing tracked its expiry",
+	"intermediate CA in the served chain expired and strict clients refused the connection",
+	NULL
+};
+
+static const char *const u_pool[] = {
+	"hikari pool exhausted on {s}, request threads blocked waiting for a connection",
+	"connection pool saturation in {s} after a slow query held connections open",
+	"{db} reached max_connections and refused new clients",
+	"pgbouncer hit its client limit and started rejecting {s}",
+	"connections were not returned to the pool on an error path, slowly draining it",
+	"timeouts acquiring a db connection, p99 on {s} went to 30s",
+	"each new {o} pod opened its own pool and together they went past the {db} connection limit",
+	"pool maxed on checkout during peak",
+	"outbound http client pool to {o} was capped at {n}; requests queued behind slow responses",
+	"QueuePool limit of size {n} overflow reached, connection timed out",
+	"bumped the pool size and bounced {s} to clear the stuck connections",
+	NULL
+};
+
+static const char *const u_disk[] = {
+	"root volume on {h} hit 100%",
+	"no space left on device when {s} tried to write to its data directory",
+	"log rotation was misconfigured and app logs filled /var on {h}",
+	"crash loop left core dumps that filled the node's disk",
+	"ENOSPC on the kafka brokers: retention was set too long for the volume size",
+	"storage for {db} ran out; storage autoscaling was not enabled on the volume",
+	"inode exhaustion on {h} from millions of small temp files",
+	"old docker images and dangling layers piled up on the build agents until the disk was full",
+	"elasticsearch hit the flood-stage disk watermark and set its indices read-only",
+	"upload chunks in the tmp dir of the {s} workers were never cleaned up",
+	"deleted old snapshots to free space, {s} recovered in {d}",
+	NULL
+};
+
+static const char *const u_oom[] = {
+	"OOMKilled pods on {s}, each one restarted roughly every {d}",
+	"slow memory leak in {s} since {v}, heap grew until it hit the container limit",
+	"java.lang.OutOfMemoryError: Java heap space after long GC pauses",
+	"unbounded in-process cache in {s} grew with no eviction",
+	"oom-killer invoked on {h}, victim was the {s} worker",
+	"pods crash-looping with exit code 137, memory limit too low for the new workload",
+	"RSS climbed steadily over {n} days until the process was killed",
+	"goroutine leak in {s}: each stuck request held on to its buffers",
+	"node memory pressure triggered kubelet evictions across the {s} deployment",
+	"event listeners were never deregistered and leaked; rolling restarts kept it alive until the fix",
+	"heap dump showed millions of retained session objects",
+	NULL
+};
+
+static const char *const u_config[] = {
+	"bad config change pushed to every {s} instance at once",
+	"typo in the nginx config took down routing for {s}",
+	"a timeout change meant for the canary was applied to all of {o}",
+	"yaml indentation mistake in the helm values dropped the env vars for {s}",
+	"config push carried the wrong {db} hostname, so {s} could not connect",
+	"terraform apply changed a security group rule and blocked traffic to {s}",
+	"runtime config changes have no schema validation and no staged rollout",
+	"reverted the key in consul and {s} was healthy again within {d}",
+	"envoy route config update dropped the /api/v2 prefix",
+	"a limits change in the shared config repo was merged without anyone seeing its blast radius",
+	"max body size was set wrong in the config refactor and large uploads were rejected",
+	NULL
+};
+
+static const char *const u_deploy[] = {
+	"regression shipped in {s} {v}",
+	"the {v} release introduced an N+1 query that slowed order history",
+	"new build of {s} threw 500s on a code path the canary never exercised",
+	"rolled back {s} after the error rate jumped to {p}% post-deploy",
+	"null pointer in the new serializer broke {s} for accounts with an empty profile",
+	"release changed the shape of the api response and {o} could not parse it",
+	"the rollout went to all regions at once so the bad build hit everyone",
+	"code change in {s} removed a retry that {o} quietly depended on",
+	"latency regression from {v}: p95 doubled after the rollout",
+	"broken release on {w} afternoon; reverting took {d} because the pipeline had to rebuild the old artifact",
+	"bug introduced in the latest deploy, caught only in production",
+	NULL
+};
+
+static const char *const u_dns[] = {
+	"intermittent name resolution errors when pods looked up {o}",
+	"coredns pods overloaded and timing out lookups",
+	"the CNAME for {s} was removed during a zone cleanup",
+	"NXDOMAIN for the public api hostname after a record edit",
+	"a TTL of 86400 kept the bad record cached in resolvers for a day",
+	"route53 failover record flipped to an endpoint that was down",
+	"ndots:5 in resolv.conf multiplied every lookup and hit the resolver rate limits",
+	"SERVFAIL from the upstream resolvers in {r}",
+	"jvm dns cache kept {s} pointed at the old ip of {db}",
+	"DNSSEC signatures on the zone expired and validating resolvers stopped answering",
+	"registrar nameserver change left the domain half-delegated",
+	NULL
+};
+
+static const char *const u_thirdparty[] = {
+	"full outage on the {x} side, upstream of us",
+	"{x} unavailable for {d}; we have no fallback provider",
+	"upstream incident at {x}, per their status page",
+	"payments failing because {x} returned 503s",
+	"{x} degraded in {r}; vendor incident, not ours",
+	"vendor-side outage, nothing to do but wait for {x} to recover",
+	"sms delivery stopped during an incident at our messaging provider",
+	"{x} api latency went to tens of seconds and our calls timed out",
+	"single vendor for login, so their outage was our outage",
+	"zonal failure at the cloud provider in {r}",
+	"the external geocoding service was unavailable for most of the morning",
+	NULL
+};
+
+static const char *const u_ratelimit[] = {
+	"hit the {x} rate limit, got 429s",
+	"api quota exhausted mid-day; calls rejected until the window reset",
+	"HTTP 429 Too Many Requests from {x} after our own retry storm",
+	"the gateway throttled {s} because its limit was still the default",
+	"exceeded the account's vCPU service quota in {r}",
+	"send rate went over the provider's per-second cap",
+	"throttled by {x}: {s} made one call per item instead of batching",
+	"daily quota on the maps api ran out at 3pm",
+	"no backoff: when rate limited, {s} retried immediately and made it worse",
+	"quota increase request to {x} took {d} to be approved",
+	"per-tenant limit was accidentally shared across all tenants",
+	NULL
+};
+
+static const char *const u_network[] = {
+	"network partition between {r} and the other regions",
+	"split brain after the inter-DC link dropped",
+	"packet loss on a top-of-rack switch isolated {h}",
+	"{s} could not reach {o}; an upstream routing change blackholed the traffic",
+	"bgp session flapping at the transit provider",
+	"site-to-site vpn tunnel to the on-prem network went down",
+	"asymmetric routing after the firewall failover dropped half the packets",
+	"AZ connectivity loss in {r}, nodes marked each other dead",
+	"MTU mismatch on the new peering link dropped large packets",
+	"moved cross-region traffic to another path until the link came back",
+	"a brief network blip isolated the consul servers and leader election stalled",
+	NULL
+};
+
+static const char *const u_failover[] = {
+	"replica lag on {db} peaked at {d}",
+	"read replicas fell behind and served stale data",
+	"automatic failover did not trigger: the primary was hung but still passed health checks",
+	"failover promoted a replica that was {n} minutes behind and some writes were lost",
+	"primary on {h} crashed and promoting the replica took {d}",
+	"apps kept writing to the old primary after failover because they cached the endpoint",
+	"a long-running transaction on the primary held up replay on the replicas",
+	"seconds_behind_master climbed during the bulk update",
+	"patroni could not elect a leader",
+	"manual failover of {db} to the standby in {r}",
+	"replica lag broke read-after-write for {s} users",
+	NULL
+};
+
+static const char *const u_capacity[] = {
+	"traffic spike from the marketing email, several times the usual rps",
+	"not enough capacity provisioned for the launch",
+	"autoscaler too slow to react, took {d} to add nodes",
+	"load was {n}x the normal peak after we were featured on the news",
+	"cpu pegged at 100% on every {s} pod",
+	"black friday traffic exceeded the capacity plan",
+	"a bot crawl doubled the request volume on {s}",
+	"HPA max replicas too low for the peak",
+	"scaled {s} out by hand, adding nodes in {r}",
+	"queue depth grew faster than consumers could drain it during the peak",
+	"organic growth had eaten the headroom; capacity numbers had not been revisited in a year",
+	NULL
+};
+
+static const char *const u_stampede[] = {
+	"thundering herd on {db} when the cache entry expired",
+	"cache stampede after a full flush of the cache tier",
+	"every key had the same TTL, so they expired together and all requests fell through to the database",
+	"cold cache after the deploy sent {N} queries a second to {db}",
+	"cache miss storm when a hot key was evicted",
+	"memcached node restart emptied the cache and the backend fell over",
+	"no request coalescing: hundreds of workers recomputed the same entry at once",
+	"hit rate went from 98% to near zero after the cache key format changed",
+	"dogpile on the product catalog query when its cached value timed out",
+	"warmed the cache by hand and shed load until the hit rate recovered",
+	"CDN purge sent all traffic straight to origin",
+	NULL
+};
+
+static const char *const u_monitoring[] = {
+	"no alert on the error rate for {s}",
+	"we found out from customers, not from monitoring",
+	"the dashboard showed it but nothing paged",
+	"metrics for the {s} queue were not being collected",
+	"health check only tested that the process was up, not that it could serve requests",
+	"alert threshold too high to fire during a partial outage",
+	"blind spot: no synthetic check for the login flow",
+	"logs from {h} were not shipped, so there was no visibility into it",
+	"detection took {d} because nothing watched the latency of {o}",
+	"missing observability on the background workers",
+	"the SLO alert only covered {r}; other regions had no coverage",
+	NULL
+};
+
+static const char *const u_runbook[] = {
+	"no runbook for this failure",
+	"runbook referenced servers that were decommissioned",
+	"failover steps for {db} were tribal knowledge, never written down",
+	"the wiki page for {s} was stale and its commands no longer worked",
+	"playbook steps were written for the old kubernetes cluster",
+	"responders spent {d} working out the restart procedure",
+	"runbook link in the alert was a 404",
+	"recovery procedure was never documented after the migration",
+	"docs for {s} said to restart a daemon that no longer exists",
+	"lack of an operational guide for {o}",
+	"the rollback command in the runbook used a flag removed in {v}",
+	NULL
+};
+
+static const char *const u_ownership[] = {
+	"unclear who owned {s}",
+	"it took {d} to find the right team to escalate to",
+	"paged the wrong team; the service catalog still listed a team that had been dissolved",
+	"ownership of {o} fell between two teams after the reorg",
+	"no escalation path for the shared {db} cluster",
+	"the incident bounced between {n} teams before anyone picked it up",
+	"on-call rotation for {s} had nobody scheduled on {w}",
+	"no clear incident commander, so decisions stalled",
+	"nobody felt they had the authority to roll back the change to {o}",
+	"escalation policy pointed at a schedule that had been deleted",
+	"{s} had no owner in the service registry",
+	NULL
+};
+
+static const char *const u_custcomms[] = {
+	"status page not updated for {d}",
+	"customers heard about it on twitter before we posted anything",
+	"support wasn't told, so agents gave customers wrong answers",
+	"no customer notice about the delayed data",
+	"status page showed all systems operational the whole time",
+	"no comms template, the first external update took {d}",
+	"enterprise customers were not proactively told about the degradation",
+	"account managers learned of the outage from their customers",
+	"the in-app banner was never switched on",
+	"we announced the fix but never explained the impact, so tickets kept coming",
+	"the public postmortem we promised went out {n} weeks late",
+	NULL
+};
+
+static const char *const u_cron[] = {
+	"nightly batch job saturated {db}",
+	"the reporting export ran during business hours and starved {s}",
+	"cron job overlapped with itself because the previous run had not finished",
+	"a backfill with no throttling hammered the primary",
+	"month-end billing run took all the worker capacity",
+	"02:00 ETL job held locks {s} needed",
+	"reindex job ran at the same time as the traffic peak in {r}",
+	"spark job pulled the full table every hour",
+	"batch of {N} emails enqueued at once flooded the queue",
+	"paused the batch job and moved it to off-peak",
+	"scheduled jobs from {n} teams all fire at midnight UTC",
+	NULL
+};
+
+static const char *const u_clock[] = {
+	"clock drift on {h}",
+	"ntp was not running on the new nodes and their clocks drifted by minutes",
+	"tokens rejected as not yet valid because server time was ahead",
+	"chrony stopped syncing after the network change",
+	"time skew between {s} and {o} broke request signature validation",
+	"leap second handling made the process spin at full cpu",
+	"the VM clock jumped after a live migration",
+	"kerberos auth failed: clock skew too great",
+	"events ordered wrong because the hosts disagreed on the time by {n} seconds",
+	"resynced the clocks and restarted the auth service",
+	"TOTP codes failing because the servers' time was off",
+	NULL
+};
+
+static const char *const u_flag[] = {
+	"feature flag turned on for 100% instead of {p}%",
+	"flag targeting rule matched all users instead of the beta cohort",
+	"the kill switch logic was inverted",
+	"a stale flag was removed and the default path it fell back to was broken",
+	"launchdarkly flag meant for staging was flipped in prod",
+	"the toggle enabled the new pricing engine before {o} was ready for it",
+	"flag default changed in {v} and silently enabled the experiment",
+	"turned the flag off and errors stopped within a minute",
+	"{n} flags interacting in a combination nobody had tested",
+	"percentage rollout was keyed on request id instead of user id",
+	"experiment flag exposed an unfinished checkout flow",
+	NULL
+};
+
+static const char *const u_depupgrade[] = {
+	"library upgrade broke {s}",
+	"bumped the http client to {v} and it changed the default timeouts",
+	"transitive dependency pulled in a breaking major version",
+	"unpinned package upgraded itself on rebuild",
+	"base image update shipped a newer openssl that dropped old ciphers",
+	"the ORM upgrade changed how nulls were handled",
+	"dependabot PR merged; the new minor version had a regression",
+	"upgrading the kafka client to {v} changed the default partitioner",
+	"pinned the sdk back to the previous version",
+	"node runtime upgrade in the {s} container",
+	"jackson upgrade changed date serialization and {o} rejected the payloads",
+	NULL
+};
+
+static const char *const u_migration[] = {
+	"schema migration locked the {db} table for {d}",
+	"backfill script set the wrong status on {N} rows",
+	"migration dropped a column still read by {o}",
+	"data migration ran twice and duplicated records",
+	"the migration was not backwards compatible with the code still running",
+	"ALTER TABLE on a large table blocked writes",
+	"restored from backup after the migration corrupted customer records",
+	"moving users to the new store lost their preferences",
+	"charset conversion in the migration mangled non-ascii names",
+	"migration script had no dry run and no rollback",
+	"stopped the migration halfway with {p}% of accounts already moved",
+	NULL
+};
+
+static const char *const u_fatigue[] = {
+	"alert fatigue",
+	"the real alert was lost among {N} noisy ones",
+	"the page fired but got acked and ignored because it flaps daily",
+	"on-call had learned to ignore this alert, a false positive for months",
+	"too many non-actionable pages",
+	"the alerts channel gets hundreds of messages a day, so nobody read it",
+	"the warning fired {n} times that week and always cleared on its own",
+	"alert downgraded to low urgency because of noise, so nobody was woken",
+	"pager storm: {N} alerts in {d} and the root-cause alert was buried",
+	"noisy alerts from {h} had trained the team to snooze everything from that host",
+	"the same symptom alerted from three tools at once",
+	NULL
+};
+
+static const char *const u_tests[] = {
+	"not covered by tests",
+	"the failing case had no unit test",
+	"integration tests mocked {o}, so the contract change was never exercised",
+	"no load test before the launch",
+	"staging data did not look like prod, so the bug did not reproduce",
+	"test suite skipped on the hotfix path",
+	"the e2e tests were flaky and had been disabled",
+	"no test covered the rollback path",
+	"edge case with empty input was never tested",
+	"gaps in test coverage for the {s} billing module",
+	"only the happy path was tested",
+	NULL
+};
+
 static const struct mode modes[] = {
-	{"cert_expiry", "technical", 2.5, "renewing the certificate", t_cert, h_cert},
-	{"connection_pool_exhaustion", "technical", 6, "raising the pool limit and restarting", t_pool, h_pool},
-	{"disk_full", "technical", 4, "freeing disk space", t_disk, h_disk},
-	{"memory_leak_oom", "technical", 6, "restarting the affected pods", t_oom, h_oom},
-	{"bad_config_push", "technical", 11, "reverting the config change", t_config, h_config},
-	{"bad_deploy_regression", "technical", 14, "rolling back the release", t_deploy, h_deploy},
-	{"dns_failure", "technical", 3, "fixing the DNS records", t_dns, h_dns},
-	{"third_party_outage", "external", 7, "waiting for the vendor to recover", t_thirdparty, h_thirdparty},
-	{"rate_limit_quota", "external", 3, "backing off and raising the quota", t_ratelimit, h_ratelimit},
-	{"network_partition", "technical", 2.5, "rerouting traffic", t_network, h_network},
-	{"db_failover_replication_lag", "technical", 5, "failing over the database by hand", t_failover, h_failover},
-	{"capacity_traffic_spike", "technical", 8, "scaling out", t_capacity, h_capacity},
-	{"cache_stampede", "technical", 2.5, "warming the cache and shedding load", t_stampede, h_stampede},
-	{"monitoring_gap", "process", 9, NULL, t_monitoring, h_monitoring},
-	{"runbook_missing_outdated", "process", 5, NULL, t_runbook, h_runbook},
-	{"unclear_ownership_escalation", "process", 4, NULL, t_ownership, h_ownership},
-	{"customer_communication_gap", "communication", 4, NULL, t_custcomms, h_custcomms},
-	{"batch_job_overload", "technical", 3, "pausing the batch job", t_cron, h_cron},
-	{"clock_skew", "technical", 1, "resyncing the clocks", t_clock, h_clock},
-	{"feature_flag_misconfiguration", "technical", 3, "turning the feature flag off", t_flag, h_flag},
-	{"dependency_upgrade", "technical", 3, "pinning the previous dependency version", t_depupgrade, h_depupgrade},
-	{"data_migration_error", "technical", 2, "stopping the migration and restoring data", t_migration, h_migration},
-	{"alert_fatigue", "process", 3, NULL, t_fatigue, h_fatigue},
-	{"insufficient_testing", "process", 5, NULL, t_tests, h_tests},
+	{"cert_expiry", "technical", 2.5, "renewing the certificate", t_cert, h_cert, u_cert},
+	{"connection_pool_exhaustion", "technical", 6, "raising the pool limit and restarting", t_pool, h_pool, u_pool},
+	{"disk_full", "technical", 4, "freeing disk space", t_disk, h_disk, u_disk},
+	{"memory_leak_oom", "technical", 6, "restarting the affected pods", t_oom, h_oom, u_oom},
+	{"bad_config_push", "technical", 11, "reverting the config change", t_config, h_config, u_config},
+	{"bad_deploy_regression", "technical", 14, "rolling back the release", t_deploy, h_deploy, u_deploy},
+	{"dns_failure", "technical", 3, "fixing the DNS records", t_dns, h_dns, u_dns},
+	{"third_party_outage", "external", 7, "waiting for the vendor to recover", t_thirdparty, h_thirdparty, u_thirdparty},
+	{"rate_limit_quota", "external", 3, "backing off and raising the quota", t_ratelimit, h_ratelimit, u_ratelimit},
+	{"network_partition", "technical", 2.5, "rerouting traffic", t_network, h_network, u_network},
+	{"db_failover_replication_lag", "technical", 5, "failing over the database by hand", t_failover, h_failover, u_failover},
+	{"capacity_traffic_spike", "technical", 8, "scaling out", t_capacity, h_capacity, u_capacity},
+	{"cache_stampede", "technical", 2.5, "warming the cache and shedding load", t_stampede, h_stampede, u_stampede},
+	{"monitoring_gap", "process", 9, NULL, t_monitoring, h_monitoring, u_monitoring},
+	{"runbook_missing_outdated", "process", 5, NULL, t_runbook, h_runbook, u_runbook},
+	{"unclear_ownership_escalation", "process", 4, NULL, t_ownership, h_ownership, u_ownership},
+	{"customer_communication_gap", "communication", 4, NULL, t_custcomms, h_custcomms, u_custcomms},
+	{"batch_job_overload", "technical", 3, "pausing the batch job", t_cron, h_cron, u_cron},
+	{"clock_skew", "technical", 1, "resyncing the clocks", t_clock, h_clock, u_clock},
+	{"feature_flag_misconfiguration", "technical", 3, "turning the feature flag off", t_flag, h_flag, u_flag},
+	{"dependency_upgrade", "technical", 3, "pinning the previous dependency version", t_depupgrade, h_depupgrade, u_depupgrade},
+	{"data_migration_error", "technical", 2, "stopping the migration and restoring data", t_migration, h_migration, u_migration},
+	{"alert_fatigue", "process", 3, NULL, t_fatigue, h_fatigue, u_fatigue},
+	{"insufficient_testing", "process", 5, NULL, t_tests, h_tests, u_tests},
 };
 
 #define NMODES ((int)(sizeof(modes) / sizeof(modes[0])))
@@ -923,7 +1297,14 @@ static int abbreviate(struct pirx_gen_rng *r, char *s, int len, int n)
 
 static const char *const *bank_of(enum pirx_gen_phrases bank, int m)
 {
-	return bank == PIRX_GEN_PHRASES_HELD_OUT ? modes[m].held : modes[m].tpl;
+	switch (bank) {
+	case PIRX_GEN_PHRASES_HELD_OUT:
+		return modes[m].held;
+	case PIRX_GEN_PHRASES_UNSEEN:
+		return modes[m].unseen;
+	default:
+		return modes[m].tpl;
+	}
 }
 
 int pirx_gen_template_count(enum pirx_gen_phrases bank, int m)

@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	 "run a named query from queries/ and print CSV"},
 	{"gen", pirx_cmd_gen, "pirx gen --out DIR [--incidents N] [--seed N] [--months N] [--per-month N]\n"
 	 "         [--start YYYY-MM] [--trend PCT] [--no-trend-noise] [--overloaded N] [--mixed-severity]\n"
-	 "         [--phrases standard|held-out]",
+	 "         [--phrases standard|held-out|unseen]",
 	 "write a seeded synthetic corpus (demos, tests, benchmarks)"},
 	{"import", pirx_cmd_import, "pirx import KIND SOURCE --out CORPUS_DIR [--follow-ups FILE] [--mapping FILE]\n"
 	 "            [--labels-as-factors] [--assume-offset +HH:MM]",

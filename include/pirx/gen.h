@@ -18,7 +18,8 @@
 /* Which phrase bank factor texts come from (src/gen_text.c). */
 enum pirx_gen_phrases {
 	PIRX_GEN_PHRASES_STANDARD,  /* the bank the clustering was tuned on (default) */
-	PIRX_GEN_PHRASES_HELD_OUT   /* written blind to the taxonomy, for honest scores */
+	PIRX_GEN_PHRASES_HELD_OUT,  /* written blind to the taxonomy; since tuned on too */
+	PIRX_GEN_PHRASES_UNSEEN     /* written blind to everything, scored once */
 };
 
 /* How severities are written in incidents.csv. */

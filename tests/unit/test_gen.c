@@ -1,8 +1,8 @@
 /*
  * Unit tests for gen: determinism, validity of every file (CSV reader,
  * strict time parser, references), order invariants, the --trend knob, the
- * ground truth and the phrase banks (--phrases held-out changes the factor
- * texts and nothing else). Small corpora (a few hundred incidents) keep it
+ * ground truth and the phrase banks (--phrases held-out or unseen changes
+ * the factor texts and nothing else). Small corpora (a few hundred incidents) keep it
  * fast.
  */
 #include <stdarg.h>
@@ -183,45 +183,61 @@ static void test_deterministic(void **state)
 	free(c);
 }
 
+/* The banks written blind, besides the standard one (src/gen_text.c). */
+static const enum pirx_gen_phrases blind_banks[] = {
+	PIRX_GEN_PHRASES_HELD_OUT, PIRX_GEN_PHRASES_UNSEEN
+};
+static const enum pirx_gen_phrases all_banks[] = {
+	PIRX_GEN_PHRASES_STANDARD, PIRX_GEN_PHRASES_HELD_OUT, PIRX_GEN_PHRASES_UNSEEN
+};
+#define NBLIND (sizeof(blind_banks) / sizeof(blind_banks[0]))
+#define NBANKS (sizeof(all_banks) / sizeof(all_banks[0]))
+
 /*
- * --phrases held-out: the same seed gives the same corpus but for the
- * factor texts, which all come from the held-out bank; and it is
- * deterministic too.
+ * --phrases held-out and unseen: the same seed gives the same corpus but
+ * for the factor texts, which all come from the bank asked for; and it is
+ * deterministic too. The two blind banks differ from each other as well.
  */
-static void test_held_out_corpus(void **state)
+static void test_blind_corpora(void **state)
 {
 	struct pirx_gen_opts o;
 	struct table fs, fh;
-	char *a = tmpdir(), *b = tmpdir(), *c = tmpdir();
+	char *a = tmpdir(), *b[NBLIND], *c = tmpdir();
 	(void)state;
 
 	small_opts(&o, 42);
 	gen(a, &o);
-	o.phrases = PIRX_GEN_PHRASES_HELD_OUT;
-	gen(b, &o);
-	gen(c, &o);
-	for (size_t i = 0; i < sizeof(corpus_files) / sizeof(corpus_files[0]); i++) {
-		assert_true(same_file(b, c, corpus_files[i]));
-		/* only the factor texts differ from the standard corpus */
-		assert_int_equal(same_file(a, b, corpus_files[i]),
-				 strcmp(corpus_files[i], "factors.csv") != 0);
-	}
 	load(a, "factors.csv", &fs);
-	load(b, "factors.csv", &fh);
-	assert_int_equal(fs.nrows, fh.nrows);
-	for (size_t r = 0; r < fs.nrows; r++) {
-		int t = col(&fs, "text");
-		for (int k = 0; k < t; k++)
-			assert_string_equal(fs.rows[r][k], fh.rows[r][k]);
-		assert_string_not_equal(fs.rows[r][t], fh.rows[r][t]);
+	for (size_t i = 0; i < NBLIND; i++) {
+		b[i] = tmpdir();
+		o.phrases = blind_banks[i];
+		gen(b[i], &o);
+		gen(c, &o);
+		for (size_t f = 0; f < sizeof(corpus_files) / sizeof(corpus_files[0]); f++) {
+			assert_true(same_file(b[i], c, corpus_files[f]));
+			/* only the factor texts differ from the standard corpus */
+			assert_int_equal(same_file(a, b[i], corpus_files[f]),
+					 strcmp(corpus_files[f], "factors.csv") != 0);
+		}
+		load(b[i], "factors.csv", &fh);
+		assert_int_equal(fs.nrows, fh.nrows);
+		for (size_t r = 0; r < fs.nrows; r++) {
+			int t = col(&fs, "text");
+			for (int k = 0; k < t; k++)
+				assert_string_equal(fs.rows[r][k], fh.rows[r][k]);
+			assert_string_not_equal(fs.rows[r][t], fh.rows[r][t]);
+		}
+		unload(&fh);
 	}
+	assert_false(same_file(b[0], b[1], "factors.csv"));
 	unload(&fs);
-	unload(&fh);
+	for (size_t i = 0; i < NBLIND; i++) {
+		pirx_fs_rmtree(b[i]);
+		free(b[i]);
+	}
 	pirx_fs_rmtree(a);
-	pirx_fs_rmtree(b);
 	pirx_fs_rmtree(c);
 	free(a);
-	free(b);
 	free(c);
 }
 
@@ -540,16 +556,99 @@ static void render(const char *t, char *out, size_t n)
 	out[len] = '\0';
 }
 
+/* The template of another bank than `bank`, of any mode (or of mode m
+ * when m >= 0), that could have produced text; NULL when none could. */
+static const char *other_bank_match(enum pirx_gen_phrases bank, int m, const char *text)
+{
+	int n = pirx_gen_mode_count();
+
+	for (size_t b = 0; b < NBANKS; b++) {
+		if (all_banks[b] == bank)
+			continue;
+		for (int m2 = m < 0 ? 0 : m; m2 < (m < 0 ? n : m + 1); m2++)
+			for (int k2 = 0; k2 < pirx_gen_template_count(all_banks[b], m2); k2++) {
+				const char *t2 = pirx_gen_template(all_banks[b], m2, k2);
+				if (matches(t2, text))
+					return t2;
+			}
+	}
+	return NULL;
+}
+
 /*
- * The held-out bank: at least 8 templates a mode, only known slots, no two
- * alike, and none a text the standard bank could have produced (of any
- * mode), so a score on it is not a score on the standard bank again.
+ * A blind bank: at least 8 templates a mode, only known slots, no two
+ * alike, and none a text another bank could have produced (of any mode),
+ * so a score on it is not a score on a bank already tuned on.
  */
-static void test_held_out_bank(void **state)
+static void check_blind_templates(enum pirx_gen_phrases bank)
+{
+	char text[320];
+	int n = pirx_gen_mode_count();
+
+	for (int m = 0; m < n; m++) {
+		int c = pirx_gen_template_count(bank, m);
+		assert_true(c >= 8);
+		assert_null(pirx_gen_template(bank, m, c));
+		for (int k = 0; k < c; k++) {
+			const char *t = pirx_gen_template(bank, m, k), *t2;
+			assert_non_null(t);
+			for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
+				const char *e = strchr(p, '}');
+				assert_non_null(e);
+				assert_true(known_slot(p + 1, (size_t)(e - p - 1)));
+				assert_null(memchr(p + 1, '{', (size_t)(e - p - 1)));
+			}
+			render(t, text, sizeof(text));
+			if ((t2 = other_bank_match(bank, -1, text)) != NULL)
+				fail_msg("bank %d '%s' is also '%s'", (int)bank, t, t2);
+			for (int m2 = 0; m2 < n; m2++)
+				for (int k2 = 0; k2 < pirx_gen_template_count(bank, m2); k2++)
+					if (m2 != m || k2 != k)
+						assert_string_not_equal(t, pirx_gen_template(bank, m2, k2));
+		}
+	}
+	assert_int_equal(pirx_gen_template_count(bank, n), 0);
+	assert_int_equal(pirx_gen_template_count(bank, -1), 0);
+}
+
+/* Drawn texts of a blind bank: filled, deterministic, and not a text of
+ * another bank for the same mode (the abbreviation pass aside, which only
+ * makes it differ more). */
+static void check_blind_draws(enum pirx_gen_phrases bank)
 {
 	struct pirx_gen_rng r, r2;
 	char text[320], text2[320];
 	int n = pirx_gen_mode_count(), mismatch = 0, total = 0;
+
+	pirx_gen_rng_seed(&r, 7);
+	pirx_gen_rng_seed(&r2, 7);
+	for (int m = 0; m < n; m++) {
+		for (int k = 0; k < 40; k++) {
+			const char *t2;
+			int len = pirx_gen_factor_text_from(&r, bank, m, "svc-a", "svc-b",
+							    text, (int)sizeof(text));
+			pirx_gen_factor_text_from(&r2, bank, m, "svc-a", "svc-b",
+						  text2, (int)sizeof(text2));
+			assert_true(len > 5 && (size_t)len == strlen(text));
+			assert_null(strchr(text, '{'));
+			assert_null(strchr(text, '}'));
+			mismatch += strcmp(text, text2) != 0;
+			total++;
+			if (text[len - 1] == '.')
+				text[len - 1] = '\0';
+			if ((t2 = other_bank_match(bank, m, text)) != NULL)
+				fail_msg("bank %d draw '%s' matches '%s'", (int)bank, text, t2);
+		}
+	}
+	assert_int_equal(mismatch, 0);   /* same seed, same draws */
+	assert_true(total > 0);
+}
+
+static void test_blind_banks(void **state)
+{
+	struct pirx_gen_rng r, r2;
+	char text[320], text2[320];
+	int n = pirx_gen_mode_count();
 	(void)state;
 
 	/* The matcher finds what a template produces (else the checks below
@@ -564,38 +663,8 @@ static void test_held_out_bank(void **state)
 	assert_true(matches("the {s} cert on {h}", "The payments-api cert on db-3"));
 	assert_false(matches("the {s} cert on {h}", "the cert on db-3"));
 
-	for (int m = 0; m < n; m++) {
-		int c = pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, m);
-		assert_true(c >= 8);
-		assert_null(pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m, c));
-		for (int k = 0; k < c; k++) {
-			const char *t = pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m, k);
-			assert_non_null(t);
-			for (const char *p = strchr(t, '{'); p; p = strchr(p + 1, '{')) {
-				const char *e = strchr(p, '}');
-				assert_non_null(e);
-				assert_true(known_slot(p + 1, (size_t)(e - p - 1)));
-				assert_null(memchr(p + 1, '{', (size_t)(e - p - 1)));
-			}
-			render(t, text, sizeof(text));
-			for (int m2 = 0; m2 < n; m2++) {
-				int c2 = pirx_gen_template_count(PIRX_GEN_PHRASES_STANDARD, m2);
-				for (int k2 = 0; k2 < c2; k2++) {
-					const char *t2 = pirx_gen_template(PIRX_GEN_PHRASES_STANDARD, m2, k2);
-					if (matches(t2, text))
-						fail_msg("held-out '%s' is standard '%s'", t, t2);
-				}
-				for (int k2 = 0; k2 < pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, m2); k2++)
-					if (m2 != m || k2 != k)
-						assert_string_not_equal(t, pirx_gen_template(PIRX_GEN_PHRASES_HELD_OUT, m2, k2));
-			}
-		}
-	}
-	assert_int_equal(pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, n), 0);
-	assert_int_equal(pirx_gen_template_count(PIRX_GEN_PHRASES_HELD_OUT, -1), 0);
-
-	/* Drawn texts: filled, and from the bank asked for. The standard bank
-	 * draws exactly as pirx_gen_factor_text (the corpus bytes rest on it). */
+	/* The standard bank draws exactly as pirx_gen_factor_text (the corpus
+	 * bytes rest on it). */
 	pirx_gen_rng_seed(&r, 7);
 	pirx_gen_rng_seed(&r2, 7);
 	for (int m = 0; m < n; m++) {
@@ -605,28 +674,13 @@ static void test_held_out_bank(void **state)
 			assert_int_equal(pirx_gen_factor_text(&r2, m, "svc-a", "svc-b",
 							      text2, (int)sizeof(text2)), len);
 			assert_string_equal(text, text2);
-			len = pirx_gen_factor_text_from(&r, PIRX_GEN_PHRASES_HELD_OUT, m,
-							"svc-a", "svc-b", text, (int)sizeof(text));
-			pirx_gen_factor_text_from(&r2, PIRX_GEN_PHRASES_HELD_OUT, m,
-						  "svc-a", "svc-b", text2, (int)sizeof(text2));
-			assert_true(len > 5 && (size_t)len == strlen(text));
-			assert_null(strchr(text, '{'));
-			assert_null(strchr(text, '}'));
-			mismatch += strcmp(text, text2) != 0;
-			total++;
-			/* Not a text of the standard bank for this mode (the
-			 * abbreviation pass aside, which only makes it differ more). */
-			if (text[len - 1] == '.')
-				text[len - 1] = '\0';
-			for (int k2 = 0; k2 < pirx_gen_template_count(PIRX_GEN_PHRASES_STANDARD, m); k2++) {
-				const char *t2 = pirx_gen_template(PIRX_GEN_PHRASES_STANDARD, m, k2);
-				if (matches(t2, text))
-					fail_msg("held-out draw '%s' matches standard '%s'", text, t2);
-			}
 		}
 	}
-	assert_int_equal(mismatch, 0);   /* same seed, same draws */
-	assert_true(total > 0);
+
+	for (size_t i = 0; i < NBLIND; i++) {
+		check_blind_templates(blind_banks[i]);
+		check_blind_draws(blind_banks[i]);
+	}
 }
 
 static void test_bad_options(void **state)
@@ -655,8 +709,8 @@ int main(void)
 		cmocka_unit_test(test_trend),
 		cmocka_unit_test(test_mixed_severity),
 		cmocka_unit_test(test_phrase_bank),
-		cmocka_unit_test(test_held_out_bank),
-		cmocka_unit_test(test_held_out_corpus),
+		cmocka_unit_test(test_blind_banks),
+		cmocka_unit_test(test_blind_corpora),
 		cmocka_unit_test(test_bad_options),
 	};
 
