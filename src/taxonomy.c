@@ -45,6 +45,10 @@ struct pirx_taxonomy {
  * "the runbook was missing" (stop words already gone). */
 enum { NEG_REACH = 3 };
 
+/* A text of at most this many words (after normalization) is one short
+ * statement: a single hint is enough to place it. */
+enum { SHORT_TEXT = 8 };
+
 /* Reader state. */
 struct load {
 	pirx_taxonomy *t;
@@ -431,13 +435,18 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 		sc[first_mode] += 2.0;
 	/* Hints are circumstance (where it broke, how it was found, what was
 	 * done about it): when any mode has a term in the text, modes with
-	 * only hints cannot win. */
+	 * only hints cannot win. When none has, the hints are all the text
+	 * says: in a short text even one decides ("the pool had 3 free slots
+	 * for 200 requests" is about the pool, and left unmatched it would
+	 * start a cluster of its own wording); in a longer one a single word
+	 * is a side remark, and two are needed. */
+	double need = tok->n <= SHORT_TEXT ? 1 : 2;
 	for (size_t i = 0; i < t->n; i++) {
 		double s = sc[i];
 		if (any_term && longest[i] == 0)
 			continue;
 		/* ties: the earlier subject, then the longer phrase */
-		if (s >= 2 && (s > best_score
+		if (s >= need && (s > best_score
 			       || (s == best_score && (earliest[i] < best_at
 						       || (earliest[i] == best_at && longest[i] > best_len))))) {
 			best = (long)i;

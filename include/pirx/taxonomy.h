@@ -22,9 +22,10 @@
  * scores 1; the mode whose term completes first in the text gets 2 more
  * (the subject of the sentence). When any term matches, only modes with a
  * matched term can win: a component or a side word never outvotes a
- * failure. The mode with the highest score of at least 2 wins (ties: the
- * mode whose term completes first, then the longer matched phrase, then
- * file order).
+ * failure. The mode with the highest score wins; it needs at least 2,
+ * or 1 in a short text (8 words or fewer after normalization), where a
+ * single hint is enough (ties: the mode whose term completes first, then
+ * the longer matched phrase, then file order).
  */
 #ifndef PIRX_TAXONOMY_H
 #define PIRX_TAXONOMY_H
