@@ -8,8 +8,10 @@
 # the clustering step's own time from its progress lines), then the adjusted
 # Rand index and NMI of factor_assignments.csv against the generator's
 # ground truth (factor_modes.csv); then the same corpus with `--phrases
-# held-out` (texts the taxonomy was not tuned on, docs/gen.md), and a
-# summary of the two side by side. Then the same on data/sample, and on the
+# held-out` and `--phrases unseen` (texts the taxonomy was not tuned on,
+# docs/gen.md), and a summary of the banks side by side. BANKS="standard
+# held-out" leaves the unseen bank out: it is reserved for one score per
+# tuning round (docs/clustering.md, "Measured quality"). Then the same on data/sample, and on the
 # real post-mortem root causes in ../shared/realdata/postmortem-factors
 # (scored against the researchers' `category`) when that folder exists.
 # Needs python3 (bench/clusters_score.py) and /usr/bin/time.
@@ -18,8 +20,9 @@ BUILD=${BUILD:-build}
 export TZ=UTC LC_ALL=C
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PIRX="$REPO/$BUILD/pirx"
-WORK="$REPO/build/bench-clusters"
+WORK=${WORK:-"$REPO/build/bench-clusters"}
 SCORE="python3 $REPO/bench/clusters_score.py"
+BANKS=${BANKS:-standard held-out unseen}
 REAL="$REPO/../shared/realdata/postmortem-factors"
 
 die() { echo "bench/clusters: $*" >&2; exit 1; }
@@ -62,7 +65,7 @@ printf '%-34s %8s %8s %9s %s\n' corpus report_s clust_s rss_MB "clustering"
 summary=""
 for n in ${@:-2000 100000}; do
 	line="$n"
-	for bank in standard held-out; do
+	for bank in $BANKS; do
 		name="gen-$n" label="pirx gen --incidents $n --seed 1"
 		[ "$bank" = standard ] || name="gen-$n-$bank" label="  same, --phrases $bank"
 		corpus="$WORK/$name"
@@ -83,11 +86,15 @@ for n in ${@:-2000 100000}; do
 "
 done
 
-# The held-out number is the honest one: the taxonomy was widened against
-# the standard bank's texts (docs/clustering.md, "Measured quality").
-printf '\n%-10s %-26s %s\n' incidents "standard phrases" "held-out phrases"
-printf '%s' "$summary" | while IFS='|' read -r n std held; do
-	printf '%-10s %-26s %s\n' "$n" "$std" "$held"
+# The blind banks' numbers are the honest ones: the taxonomy was widened
+# against the standard bank's texts (docs/clustering.md, "Measured quality").
+printf '\n%-10s' incidents
+for bank in $BANKS; do printf ' %-26s' "$bank phrases"; done
+echo
+printf '%s' "$summary" | while IFS='|' read -r n scores; do
+	printf '%-10s' "$n"
+	echo "$scores" | tr '|' '\n' | while read -r sc; do printf ' %-26s' "$sc"; done
+	echo
 done
 echo
 
