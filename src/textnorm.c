@@ -279,6 +279,13 @@ static const char *const synonyms[][2] = {
 	{"oomkiller", "out memory killer"}, {"ratelimit", "rate limit"},
 	{"ratelimited", "rate limited"}, {"ratelimiting", "rate limiting"},
 	{"fd", "file descriptor"}, {"fds", "file descriptor"}, {"ram", "memory"},
+	/* the incident commander coordinates: "no IC was named" is a
+	 * coordination gap, not a command someone typed */
+	{"commander", "coordinator"}, {"commanders", "coordinator"}, {"ic", "coordinator"},
+	/* HTTP statuses that name one failure; other numbers stay dropped */
+	{"401", "unauthorized"}, {"401s", "unauthorized"}, {"403", "forbidden"},
+	{"403s", "forbidden"}, {"502", "bad gateway"}, {"502s", "bad gateway"},
+	{"504", "gateway timeout"}, {"504s", "gateway timeout"},
 };
 
 /* ---- the normalizer ------------------------------------------------------ */

@@ -71,6 +71,9 @@ static void test_synonyms(void **state)
 	assert_string_equal(norm(tn, "RAM", 0), "memori");
 	assert_string_equal(norm(tn, "crashlooping pods", 0), "crash loop pod");
 	assert_string_equal(norm(tn, "DST", 0), "daylight save");
+	assert_string_equal(norm(tn, "no incident commander", 0), "no coordin");
+	assert_string_equal(norm(tn, "502s from the ingress", 0), "bad gateway ingress");
+	assert_string_equal(norm(tn, "401 after the rotation", 0), "unauthor rotat");
 	/* "down" and "time" mean something in operations writing */
 	assert_string_equal(norm(tn, "the vendor went down", 0), "vendor down");
 	assert_string_equal(norm(tn, "time zone", 0), "time zone");
