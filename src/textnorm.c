@@ -286,6 +286,9 @@ static const char *const synonyms[][2] = {
 	{"401", "unauthorized"}, {"401s", "unauthorized"}, {"403", "forbidden"},
 	{"403s", "forbidden"}, {"502", "bad gateway"}, {"502s", "bad gateway"},
 	{"504", "gateway timeout"}, {"504s", "gateway timeout"},
+	/* the stemmer keeps "add" but makes "added"/"adding" "ad": action
+	 * items ("add an alert") and reviews ("added an alert") must agree */
+	{"add", "added"}, {"adds", "added"},
 };
 
 /* ---- the normalizer ------------------------------------------------------ */
