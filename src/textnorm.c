@@ -289,6 +289,11 @@ static const char *const synonyms[][2] = {
 	/* the stemmer keeps "add" but makes "added"/"adding" "ad": action
 	 * items ("add an alert") and reviews ("added an alert") must agree */
 	{"add", "added"}, {"adds", "added"},
+	{"dc", "datacenter"}, {"dcs", "datacenter"}, {"fw", "firewall"},
+	{"perms", "permission"}, {"txn", "transaction"}, {"txns", "transaction"},
+	{"idx", "index"}, {"pkg", "package"}, {"pkgs", "package"}, {"msg", "message"},
+	{"msgs", "message"}, {"hc", "health check"}, {"gw", "gateway"},
+	{"req", "requests"}, {"reqs", "requests"}, {"tps", "requests"},
 };
 
 /* ---- the normalizer ------------------------------------------------------ */

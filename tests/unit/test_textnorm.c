@@ -75,6 +75,7 @@ static void test_synonyms(void **state)
 	assert_string_equal(norm(tn, "502s from the ingress", 0), "bad gateway ingress");
 	assert_string_equal(norm(tn, "401 after the rotation", 0), "unauthor rotat");
 	assert_string_equal(norm(tn, "add an alert", 0), norm(tn, "added an alert", 0));
+	assert_string_equal(norm(tn, "fw rule in the other DC", 0), "firewal rule datacent");
 	/* "down" and "time" mean something in operations writing */
 	assert_string_equal(norm(tn, "the vendor went down", 0), "vendor down");
 	assert_string_equal(norm(tn, "time zone", 0), "time zone");
