@@ -294,6 +294,7 @@ static const char *const synonyms[][2] = {
 	{"idx", "index"}, {"pkg", "package"}, {"pkgs", "package"}, {"msg", "message"},
 	{"msgs", "message"}, {"hc", "health check"}, {"gw", "gateway"},
 	{"req", "requests"}, {"reqs", "requests"}, {"tps", "requests"},
+	{"resolver", "dns resolver"}, {"resolvers", "dns resolver"},
 };
 
 /* ---- the normalizer ------------------------------------------------------ */

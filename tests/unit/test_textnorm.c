@@ -76,6 +76,7 @@ static void test_synonyms(void **state)
 	assert_string_equal(norm(tn, "401 after the rotation", 0), "unauthor rotat");
 	assert_string_equal(norm(tn, "add an alert", 0), norm(tn, "added an alert", 0));
 	assert_string_equal(norm(tn, "fw rule in the other DC", 0), "firewal rule datacent");
+	assert_string_equal(norm(tn, "resolver failures", 0), "dns resolv failur");
 	/* "down" and "time" mean something in operations writing */
 	assert_string_equal(norm(tn, "the vendor went down", 0), "vendor down");
 	assert_string_equal(norm(tn, "time zone", 0), "time zone");
