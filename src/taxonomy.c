@@ -36,6 +36,7 @@ struct pirx_taxonomy {
 	pirx_strtab *ids;
 	unsigned *mark;      /* by stem id: generation of the last text holding it */
 	size_t *pos;         /* by stem id: first position in that text */
+	size_t *last;        /* by stem id: last position in that text */
 	unsigned gen;
 	long nmark;
 	long no_id;          /* stem id of "no", or -1 */
@@ -44,6 +45,13 @@ struct pirx_taxonomy {
 /* A negation reaches this many words either side: "no alert on disk",
  * "the runbook was missing" (stop words already gone). */
 enum { NEG_REACH = 3 };
+
+/* The words of a term may have this many other words among them (stop
+ * words already gone: "the pool of database connections ran out"), about
+ * a sentence's reach, and no more. Short texts never hit it. */
+enum { TERM_REACH = 8 };
+
+#define NO_POS ((size_t)-1)
 
 /* A text of at most this many words (after normalization) is one short
  * statement: a single hint is enough to place it. */
@@ -90,6 +98,7 @@ void pirx_taxonomy_free(pirx_taxonomy *t)
 	pirx_strtab_free(t->ids);
 	free(t->mark);
 	free(t->pos);
+	free(t->last);
 	free(t);
 }
 
@@ -356,6 +365,7 @@ int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
 	t->nmark = pirx_strtab_count(t->stems);
 	t->mark = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(unsigned));
 	t->pos = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
+	t->last = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
 	t->no_id = pirx_strtab_find(t->stems, "no", -1);
 	*out = t;
 	return 0;
@@ -376,6 +386,58 @@ static int negation_near(const pirx_taxonomy *t, const struct term *tm, const si
 	return 0;
 }
 
+/* The nearest occurrence to p of the stem id (occurrences chained by
+ * nextp from t->pos[id]). */
+static size_t nearest(const pirx_taxonomy *t, long id, const size_t *nextp, size_t p)
+{
+	size_t best = t->pos[id];
+
+	for (size_t q = t->pos[id]; q != NO_POS; q = nextp[q])
+		if ((q > p ? q - p : p - q) < (best > p ? best - p : p - best))
+			best = q;
+	return best;
+}
+
+/* 1 when the words of a term (all present in the text) stand within
+ * TERM_REACH extra words of one another somewhere in it: "region" in one
+ * sentence of a paragraph and "outage" in another are not a region
+ * outage. *at is set to where the closest such stretch ends. */
+static int term_close(const pirx_taxonomy *t, const struct term *tm, const size_t *nextp, size_t *at)
+{
+	size_t words = 0, best = NO_POS, best_end = 0;
+	long anchor = -1;
+
+	for (size_t k = 0; k < tm->n; k++)
+		if (tm->stem[k] != t->no_id) {
+			words++;
+			if (anchor < 0)
+				anchor = tm->stem[k];
+		}
+	if (anchor < 0) {
+		*at = t->pos[t->no_id];
+		return 1;
+	}
+	for (size_t p = t->pos[anchor]; p != NO_POS; p = nextp[p]) {
+		size_t lo = p, hi = p;
+		for (size_t k = 0; k < tm->n; k++) {
+			size_t q;
+			if (tm->stem[k] == t->no_id || tm->stem[k] == anchor)
+				continue;
+			q = nearest(t, tm->stem[k], nextp, p);
+			if (q < lo)
+				lo = q;
+			if (q > hi)
+				hi = q;
+		}
+		if (best == NO_POS || hi - lo < best) {
+			best = hi - lo;
+			best_end = hi;
+		}
+	}
+	*at = best_end;
+	return best + 1 <= words + TERM_REACH;
+}
+
 long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double *score)
 {
 	long best = -1;
@@ -386,6 +448,7 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	size_t *longest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
 	size_t *earliest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
 	size_t *nos = pirx_xcalloc(tok->n ? tok->n : 1, sizeof(size_t));
+	size_t *nextp = pirx_xcalloc(tok->n ? tok->n : 1, sizeof(size_t));
 	int any_term = 0;
 
 	if (++t->gen == 0) {
@@ -394,10 +457,15 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	}
 	for (size_t i = 0; i < tok->n; i++) {
 		long id = pirx_strtab_find(t->stems, tok->stem[i], -1);
+		nextp[i] = NO_POS;
 		if (id >= 0 && t->mark[id] != t->gen) {
 			t->mark[id] = t->gen;
 			t->pos[id] = i;
+		} else if (id >= 0) {
+			nextp[t->last[id]] = i;
 		}
+		if (id >= 0)
+			t->last[id] = i;
 		if (id >= 0 && id == t->no_id)
 			nos[nno++] = i;
 	}
@@ -407,13 +475,12 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 		for (size_t j = 0; j < m->nterms; j++) {
 			const struct term *tm = &m->terms[j];
 			size_t k = 0, at = 0;
-			while (k < tm->n && t->mark[tm->stem[k]] == t->gen) {
-				if (t->pos[tm->stem[k]] > at)
-					at = t->pos[tm->stem[k]];
+			while (k < tm->n && t->mark[tm->stem[k]] == t->gen)
 				k++;
-			}
-			/* "no" must be about this term, not another clause */
-			if (k < tm->n || (tm->negated && tm->n > 1 && !negation_near(t, tm, nos, nno)))
+			/* its words together, not strewn over a paragraph; "no"
+			 * must be about this term, not another clause */
+			if (k < tm->n || !term_close(t, tm, nextp, &at) ||
+			    (tm->negated && tm->n > 1 && !negation_near(t, tm, nos, nno)))
 				continue;
 			sc[i] += tm->weak ? 1.0 : 1.0 + (double)tm->n + (tm->negated ? 2.0 : 0.0);
 			if (tm->weak)
@@ -459,6 +526,7 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	free(longest);
 	free(earliest);
 	free(nos);
+	free(nextp);
 	if (score)
 		*score = best_score;
 	return best;

@@ -11,7 +11,7 @@
  *   hints     optional: weaker words or phrases, separated by ';'
  * A phrase matches a text when every one of its words occurs in the text
  * (after the same normalization as the text: stems, synonyms, stop words
- * removed), in any order. Terms name the failure itself, as a symptom, a
+ * removed), in any order, with at most 8 other words among them. Terms name the failure itself, as a symptom, a
  * cause or a fix ("pool exhausted", "raised the pool size"); hints are
  * circumstance: the component where it happened ("pods", "load
  * balancer", "redis"), how it was noticed or handled ("alert", "rolled

@@ -140,6 +140,34 @@ static void test_hints_never_beat_terms(void **state)
 
 /* A negation counts for a term only when it stands near the term's words:
  * "no failover" is not "failover ... connections were not re-established". */
+/* A phrase's words must stand together: in a paragraph, "disk" in one
+ * sentence and "full" in another are not a full disk. */
+static void test_words_stand_together(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+	char path[64];
+
+	(void)state;
+	write_temp("id,name,category,terms,hints\n"
+		   "disk,Disk full,technical,disk full,\n"
+		   "deploy,Deploy regression,technical,bad release,\n", path, sizeof(path));
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
+	unlink(path);
+	assert_string_equal(match(t, tn, "the disk on the primary was completely full"), "disk");
+	assert_string_equal(match(t, tn, "a new disk controller arrived on monday; engineers racked it, "
+				      "tested the firmware, checked cabling, updated inventory, labelled ports, "
+				      "and the cage was full"), "-");
+	/* the nearest occurrences count, wherever the first ones are */
+	assert_string_equal(match(t, tn, "the release train was late on monday and the team shipped "
+				      "quickly, engineers reviewed dashboards, tickets, metrics, logs; later a "
+				      "bad release went out"), "deploy");
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+}
+
 static void test_negation_is_local(void **state)
 {
 	pirx_textnorm *tn = pirx_textnorm_new();
@@ -243,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_builtin),
 		cmocka_unit_test(test_failure_over_component),
 		cmocka_unit_test(test_hints_never_beat_terms),
+		cmocka_unit_test(test_words_stand_together),
 		cmocka_unit_test(test_negation_is_local),
 		cmocka_unit_test(test_user_file),
 		cmocka_unit_test(test_bad_files),
