@@ -109,23 +109,31 @@ static void write_temp(const char *text, char *path, size_t n)
 	fclose(fp);
 }
 
+/* A taxonomy read from text through a temporary file, which must load. */
+static pirx_taxonomy *load_file(const char *text, pirx_textnorm *tn)
+{
+	pirx_taxonomy *t = NULL;
+	struct pirx_err err;
+	char path[64];
+
+	write_temp(text, path, sizeof(path));
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
+	unlink(path);
+	return t;
+}
+
 /* The rule itself, on a two-mode file: six hints (6 points) lose to one
  * term (5 points with the subject's 2), and win when no mode has a term,
  * as does a single hint in a short text. */
 static void test_hints_never_beat_terms(void **state)
 {
 	pirx_textnorm *tn = pirx_textnorm_new();
-	pirx_taxonomy *t = NULL;
-	struct pirx_err err;
-	char path[64];
+	pirx_taxonomy *t = load_file("id,name,category,terms,hints\n"
+				     "orch,Orchestration,technical,pod eviction,kubernetes;pod;container;node;cluster;helm\n"
+				     "disk,Disk full,technical,disk full,\n", tn);
 
 	(void)state;
-	write_temp("id,name,category,terms,hints\n"
-		   "orch,Orchestration,technical,pod eviction,kubernetes;pod;container;node;cluster;helm\n"
-		   "disk,Disk full,technical,disk full,\n", path, sizeof(path));
-	pirx_err_clear(&err);
-	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
-	unlink(path);
 	assert_string_equal(match(t, tn, "the helm kubernetes cluster: node, pod and container had a full disk"),
 			    "disk");
 	assert_string_equal(match(t, tn, "kubernetes pod container restarted"), "orch");
@@ -138,24 +146,16 @@ static void test_hints_never_beat_terms(void **state)
 	pirx_textnorm_free(tn);
 }
 
-/* A negation counts for a term only when it stands near the term's words:
- * "no failover" is not "failover ... connections were not re-established". */
 /* A phrase's words must stand together: in a paragraph, "disk" in one
  * sentence and "full" in another are not a full disk. */
 static void test_words_stand_together(void **state)
 {
 	pirx_textnorm *tn = pirx_textnorm_new();
-	pirx_taxonomy *t = NULL;
-	struct pirx_err err;
-	char path[64];
+	pirx_taxonomy *t = load_file("id,name,category,terms,hints\n"
+				     "disk,Disk full,technical,disk full,\n"
+				     "deploy,Deploy regression,technical,bad release,\n", tn);
 
 	(void)state;
-	write_temp("id,name,category,terms,hints\n"
-		   "disk,Disk full,technical,disk full,\n"
-		   "deploy,Deploy regression,technical,bad release,\n", path, sizeof(path));
-	pirx_err_clear(&err);
-	assert_int_equal(pirx_taxonomy_load(path, tn, &t, &err), 0);
-	unlink(path);
 	assert_string_equal(match(t, tn, "the disk on the primary was completely full"), "disk");
 	assert_string_equal(match(t, tn, "a new disk controller arrived on monday; engineers racked it, "
 				      "tested the firmware, checked cabling, updated inventory, labelled ports, "
@@ -168,6 +168,8 @@ static void test_words_stand_together(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* A negation counts for a term only when it stands near the term's words:
+ * "no failover" is not "failover ... connections were not re-established". */
 static void test_negation_is_local(void **state)
 {
 	pirx_textnorm *tn = pirx_textnorm_new();
