@@ -22,8 +22,8 @@ endif
 
 # Recursively expanded on purpose: pkg-config may only exist after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 gsl)
-PKG_LIBS   = $(shell pkg-config --libs sqlite3 gsl) -lcsv -lstemmer -lyaml -lm
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
+PKG_LIBS   = $(shell pkg-config --libs sqlite3 gsl) -lcsv -lstemmer -lyaml -lm -pthread
+ALL_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) \
              -Iinclude $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
 

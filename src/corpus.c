@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pirx/dbq.h"
 #include "pirx/fsutil.h"
 #include "pirx/mapping.h"
 #include "pirx/mdreview.h"
@@ -45,6 +46,10 @@ struct idset {
 	size_t cap;      /* power of two */
 	size_t n;
 	struct pirx_buf keys;
+	struct ent *last;  /* the last entry found: rows that refer to an
+			      incident come in runs (2-3 factors, action
+			      items, responders each), and a table lookup
+			      is a cache miss */
 };
 
 static void idset_init(struct idset *s)
@@ -93,6 +98,7 @@ static void idset_grow(struct idset *s)
 	size_t oldcap = s->cap;
 
 	s->cap = oldcap ? oldcap * 2 : 1024;
+	s->last = NULL;
 	s->tab = pirx_xcalloc(s->cap, sizeof(*s->tab));
 	for (size_t i = 0; i < oldcap; i++) {
 		if (old[i].h) {
@@ -109,8 +115,14 @@ static struct ent *idset_find(struct idset *s, const char *k, size_t n)
 
 	if (!s->cap)
 		return NULL;
+	e = s->last;
+	if (e && e->len == n && memcmp(s->keys.data + e->off, k, n) == 0)
+		return e;
 	e = idset_slot(s, k, n, hash_bytes(k, n));
-	return e->h ? e : NULL;
+	if (!e->h)
+		return NULL;
+	s->last = e;
+	return e;
 }
 
 /* Finds or adds k; *added says which. */
@@ -265,6 +277,7 @@ struct loader {
 	pirx_stmt *ins;
 	pirx_stmt *ins_service;
 	pirx_stmt *ins_dq;
+	pirx_dbq *q;                 /* runs the inserts (on a second core) */
 	struct idset incidents;
 	struct idset ids;            /* the current file's own ids */
 	pirx_vocab *vocab;           /* severity.csv's words, or NULL */
@@ -319,22 +332,28 @@ char *pirx_corpus_quote(const char *s, size_t n, char *out, size_t cap)
 	return out;
 }
 
+/* Completes a queued row. A failed insert (this one or an earlier one) sets
+ * L->io; pirx_dbq_drain then fills L->err. */
+static void end_row(struct loader *L)
+{
+	pirx_dbq_end(L->q);
+	if (pirx_dbq_failed(L->q))
+		L->io = 1;
+}
+
 /* Adds one data_quality row; a database failure is remembered in L->io. */
 static void add_quality(struct loader *L, long line, const char *column,
 			const char *problem, const char *kind)
 {
-	pirx_stmt *st = L->ins_dq;
-
-	if (!st || L->io)
+	if (!L->ins_dq || L->io)
 		return;
-	pirx_stmt_bind_text(st, 1, L->fs->name, -1);
-	pirx_stmt_bind_int64(st, 2, line);
-	pirx_stmt_bind_text(st, 3, column ? column : "", -1);
-	pirx_stmt_bind_text(st, 4, problem, -1);
-	pirx_stmt_bind_text(st, 5, kind, -1);
-	if (pirx_stmt_step(st, L->err) < 0)
-		L->io = 1;
-	pirx_stmt_reset(st);
+	pirx_dbq_row(L->q, L->ins_dq);
+	pirx_dbq_text(L->q, L->fs->name, -1);
+	pirx_dbq_int64(L->q, line);
+	pirx_dbq_text(L->q, column ? column : "", -1);
+	pirx_dbq_text(L->q, problem, -1);
+	pirx_dbq_text(L->q, kind, -1);
+	end_row(L);
 }
 
 /* Appends cell text to b, escaping what is not valid UTF-8 text. */
@@ -675,44 +694,39 @@ static void order(struct loader *L, int early, int late, const char *left_out)
 	add_quality(L, b->line, L->fs->cols[late].name, msg, "kept");
 }
 
-static void bind_cells(struct loader *L)
+/* Queues the row's insert: its cells in the statement's order, then the
+ * line it came from. */
+static void insert_row(struct loader *L)
 {
-	pirx_stmt *st = L->ins;
-	int j;
+	pirx_dbq *q = L->q;
 
-	for (j = 0; j < L->fs->ncols; j++) {
+	if (L->io)
+		return;
+	pirx_dbq_row(q, L->ins);
+	for (int j = 0; j < L->fs->ncols; j++) {
 		const struct cell *x = &L->cell[j];
 		if (x->n == 0 && !x->word) {
-			pirx_stmt_bind_null(st, j + 1);
+			pirx_dbq_null(q);
 			continue;
 		}
 		switch (L->fs->cols[j].kind) {
 		case K_TIME:
-			pirx_stmt_bind_int64(st, j + 1, x->t);
+			pirx_dbq_int64(q, x->t);
 			break;
 		case K_SEV:
-			pirx_stmt_bind_int64(st, j + 1, x->iv);
+			pirx_dbq_int64(q, x->iv);
 			break;
 		case K_PRIO:
 		case K_STATUS:
-			pirx_stmt_bind_text_static(st, j + 1, x->word, -1);
+			pirx_dbq_text(q, x->word, -1);
 			break;
 		default:
-			/* The cell lives in the reader's row until the step is done. */
-			pirx_stmt_bind_text_static(st, j + 1, x->s, (long)x->n);
+			pirx_dbq_text(q, x->s, (long)x->n);
 			break;
 		}
 	}
-	pirx_stmt_bind_int64(st, j + 1, L->row->line);
-}
-
-static void step(struct loader *L, pirx_stmt *st)
-{
-	if (L->io)
-		return;
-	if (pirx_stmt_step(st, L->err) < 0)
-		L->io = 1;
-	pirx_stmt_reset(st);
+	pirx_dbq_int64(q, L->row->line);
+	end_row(L);
 }
 
 /* One row per distinct trimmed service of "a; b;c". */
@@ -738,10 +752,11 @@ static void insert_services(struct loader *L)
 			dup = tn == n && memcmp(t, s, n) == 0;
 			r = rs ? rs + 1 : p;
 		}
-		if (n && !dup) {
-			pirx_stmt_bind_text_static(L->ins_service, 1, id->s, (long)id->n);
-			pirx_stmt_bind_text_static(L->ins_service, 2, s, (long)n);
-			step(L, L->ins_service);
+		if (n && !dup && !L->io) {
+			pirx_dbq_row(L->q, L->ins_service);
+			pirx_dbq_text(L->q, id->s, (long)id->n);
+			pirx_dbq_text(L->q, s, (long)n);
+			end_row(L);
 		}
 		if (!semi)
 			break;
@@ -773,8 +788,7 @@ static void on_incident(struct loader *L)
 	order(L, I_RESOLVED, I_REVIEW, "days to review");
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 	insert_services(L);
 }
 
@@ -798,8 +812,7 @@ static void on_factor(struct loader *L)
 		check_unique(L, F_ID, id->s, id->n);
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 }
 
 static void on_action(struct loader *L)
@@ -817,8 +830,7 @@ static void on_action(struct loader *L)
 	order(L, A_CREATED, A_COMPLETED, "days to complete");
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 }
 
 static void on_responder(struct loader *L)
@@ -827,8 +839,7 @@ static void on_responder(struct loader *L)
 	order(L, R_JOINED, R_LEFT, "engaged time");
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 }
 
 static void on_page(struct loader *L)
@@ -836,8 +847,7 @@ static void on_page(struct loader *L)
 	check_ref(L, P_INCIDENT);
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 }
 
 static void on_roster(struct loader *L)
@@ -848,8 +858,7 @@ static void on_roster(struct loader *L)
 		check_unique(L, S_RESPONDER, who->s, who->n);
 	if (L->row_bad || !writing(L))
 		return;
-	bind_cells(L);
-	step(L, L->ins);
+	insert_row(L);
 }
 
 /* severity.csv: word,severity. Any problem in it is fatal: it changes the
@@ -939,7 +948,7 @@ static int read_file(struct loader *L, const char *dir)
 	char *path = pirx_fs_join(dir, L->fs->name);
 	FILE *fp = fopen(path, "rb");
 	double t0 = now_seconds();
-	struct pirx_err cerr;
+	struct pirx_err cerr, qerr;
 	int rc = 0;
 
 	L->seen_header = 0;
@@ -961,6 +970,8 @@ static int read_file(struct loader *L, const char *dir)
 	if (L->o->db && L->fs->insert && (rc = pirx_db_prepare(L->o->db, L->fs->insert, &L->ins, L->err)) != 0)
 		goto out;
 	rc = pirx_csv_read_stream(fp, L->fs->name, on_row, L, &cerr);
+	if (L->q && pirx_dbq_drain(L->q, L->err) != 0)
+		L->io = 1;
 	if (L->io) {
 		rc = PIRX_EIO;
 		goto out;
@@ -981,6 +992,12 @@ static int read_file(struct loader *L, const char *dir)
 		L->o->hooks.file_done(L->o->hooks.ctx, L->fs->name, L->st->rows[L->fi],
 				      now_seconds() - t0);
 out:
+	/* The problems above may have queued data_quality rows; the next file
+	 * prepares its statement on the same connection. */
+	if (L->q && pirx_dbq_drain(L->q, &qerr) != 0 && rc == 0) {
+		*L->err = qerr;
+		rc = PIRX_EIO;
+	}
 	if (fp)
 		fclose(fp);
 	pirx_stmt_finalize(L->ins);
@@ -1021,6 +1038,7 @@ static int load_csv(const char *dir, const char *conv, const pirx_mapping *m,
 		    struct pirx_err *err)
 {
 	struct loader L;
+	const char *jobs;
 	int rc = PIRX_EIO;
 	int began = 0;
 
@@ -1045,6 +1063,9 @@ static int load_csv(const char *dir, const char *conv, const pirx_mapping *m,
 		if ((rc = pirx_db_prepare(opts->db, "insert_incident_service", &L.ins_service, err)) ||
 		    (rc = pirx_db_prepare(opts->db, "insert_data_quality", &L.ins_dq, err)))
 			goto out;
+		/* PIRX_LOAD_JOBS=1: every insert in this thread (profiling, one core). */
+		jobs = getenv("PIRX_LOAD_JOBS");
+		L.q = pirx_dbq_new(!(jobs && strcmp(jobs, "1") == 0));
 	}
 	L.fi = -1;
 	L.fs = &severity_file;
@@ -1087,6 +1108,7 @@ invalid:
 	}
 	rc = 0;
 out:
+	pirx_dbq_free(L.q);
 	pirx_stmt_finalize(L.ins_service);
 	pirx_stmt_finalize(L.ins_dq);
 	if (began)

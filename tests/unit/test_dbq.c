@@ -1,0 +1,201 @@
+/*
+ * test_dbq: rows queued for the writer thread land in order with their
+ * values, are copied when queued, and a failed step stops the queue with
+ * SQLite's error; the same with the queue run in the caller's thread.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pirx/db.h"
+#include "pirx/dbq.h"
+#include "pirx/err.h"
+#include "pirx/mem.h"
+
+static pirx_db *db;
+
+static int setup(void **state)
+{
+	struct pirx_err err;
+	pirx_stmt *st;
+
+	(void)state;
+	assert_int_equal(pirx_db_open(":memory:", PIRX_DB_CREATE, &db, &err), 0);
+	assert_int_equal(pirx_db_prepare_sql(db, "CREATE TABLE t (i INTEGER, s TEXT, "
+					     "n INTEGER CHECK (n IS NULL OR n >= 0))", &st, &err), 0);
+	assert_int_equal(pirx_stmt_step(st, &err), 0);
+	pirx_stmt_finalize(st);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pirx_db_close(db);
+	db = NULL;
+	return 0;
+}
+
+/* Row i's text: i repeated letters, and one row far over a batch. */
+static size_t text_of(int i, char *buf, size_t cap)
+{
+	size_t n = i == 777 ? cap - 1 : (size_t)(i % 97);
+
+	for (size_t k = 0; k < n; k++)
+		buf[k] = (char)('a' + (i + (int)k) % 26);
+	buf[n] = '\0';
+	return n;
+}
+
+#define ROWS 20000
+#define BIG (600 * 1024)
+
+static void queue_rows(pirx_dbq *q, pirx_stmt *ins, int rows, int fail_at)
+{
+	char *buf = pirx_xmalloc(BIG);
+
+	for (int i = 0; i < rows; i++) {
+		size_t n = text_of(i, buf, BIG);
+		pirx_dbq_row(q, ins);
+		pirx_dbq_int64(q, i);
+		pirx_dbq_text(q, buf, (long)n);
+		if (i == fail_at)
+			pirx_dbq_int64(q, -1);        /* breaks the CHECK */
+		else if (i % 3 == 0)
+			pirx_dbq_null(q);
+		else
+			pirx_dbq_int64(q, (int64_t)i * 1000000007LL);
+		/* The queue holds its own copy: scribbling on the buffer now
+		 * must not reach the table. */
+		memset(buf, 'X', n);
+		pirx_dbq_end(q);
+	}
+	free(buf);
+}
+
+/* Every row 0..rows-1 is in the table, in insert order, with its values. */
+static void expect_rows(int rows)
+{
+	struct pirx_err err;
+	pirx_stmt *st;
+	char *buf = pirx_xmalloc(BIG);
+	int i = 0;
+
+	assert_int_equal(pirx_db_prepare_sql(db, "SELECT i, s, n FROM t ORDER BY rowid", &st, &err), 0);
+	while (pirx_stmt_step(st, &err) == 1) {
+		size_t n = text_of(i, buf, BIG);
+		assert_int_equal(pirx_stmt_int64(st, 0), i);
+		assert_int_equal(pirx_stmt_bytes(st, 1), (int)n);
+		assert_memory_equal(pirx_stmt_text(st, 1), buf, n);
+		if (i % 3 == 0)
+			assert_true(pirx_stmt_is_null(st, 2));
+		else
+			assert_true(pirx_stmt_int64(st, 2) == (int64_t)i * 1000000007LL);
+		i++;
+	}
+	assert_int_equal(i, rows);
+	pirx_stmt_finalize(st);
+	free(buf);
+}
+
+static void rows_in_order(int threaded)
+{
+	struct pirx_err err;
+	pirx_stmt *ins;
+	pirx_dbq *q;
+
+	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
+	q = pirx_dbq_new(threaded);
+	assert_int_equal(pirx_dbq_threaded(q), threaded);
+	queue_rows(q, ins, ROWS, -1);
+	assert_int_equal(pirx_dbq_drain(q, &err), 0);
+	assert_int_equal(pirx_dbq_failed(q), 0);
+	/* Drained: the connection is the caller's again. */
+	expect_rows(ROWS);
+	queue_rows(q, ins, 0, -1);
+	assert_int_equal(pirx_dbq_drain(q, &err), 0);
+	pirx_dbq_free(q);
+	pirx_stmt_finalize(ins);
+}
+
+static void test_rows_in_order_threaded(void **state)
+{
+	(void)state;
+	rows_in_order(1);
+}
+
+static void test_rows_in_order_one_thread(void **state)
+{
+	(void)state;
+	rows_in_order(0);
+}
+
+static void failure_stops(int threaded)
+{
+	struct pirx_err err;
+	pirx_stmt *ins;
+	pirx_dbq *q;
+
+	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
+	q = pirx_dbq_new(threaded);
+	queue_rows(q, ins, ROWS, 5000);
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_dbq_drain(q, &err), PIRX_EIO);
+	assert_int_equal(err.code, PIRX_EIO);
+	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
+	assert_true(pirx_dbq_failed(q));
+	/* The rows before the failure went in, none after it. */
+	expect_rows(5000);
+	/* The error stays: a later drain reports it again. */
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_dbq_drain(q, &err), PIRX_EIO);
+	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
+	pirx_dbq_free(q);
+	pirx_stmt_finalize(ins);
+}
+
+static void test_failure_stops_threaded(void **state)
+{
+	(void)state;
+	failure_stops(1);
+}
+
+static void test_failure_stops_one_thread(void **state)
+{
+	(void)state;
+	failure_stops(0);
+}
+
+static void test_free_drains(void **state)
+{
+	struct pirx_err err;
+	pirx_stmt *ins;
+	pirx_dbq *q;
+
+	(void)state;
+	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
+	q = pirx_dbq_new(1);
+	queue_rows(q, ins, 3000, -1);
+	pirx_dbq_free(q);
+	expect_rows(3000);
+	pirx_dbq_free(NULL);
+	pirx_stmt_finalize(ins);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_rows_in_order_threaded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_in_order_one_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_stops_threaded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_stops_one_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_drains, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
