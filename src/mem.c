@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* Tables from 4 MiB up are aligned to 2 MiB, the huge page size on x86-64
+ * and arm64 (with 4 KiB pages). */
+#define HUGE_PAGE ((size_t)2 << 20)
+#define TABLE_HUGE ((size_t)4 << 20)
 
 static void oom(size_t n)
 {
@@ -130,4 +136,23 @@ void pirx_buf_printf(struct pirx_buf *b, const char *fmt, ...)
 const char *pirx_buf_str(const struct pirx_buf *b)
 {
 	return b->data ? b->data : "";
+}
+
+void *pirx_xcalloc_table(size_t count, size_t size)
+{
+	size_t bytes = count * size;
+	void *p;
+
+	if (size && bytes / size != count)
+		oom(SIZE_MAX);
+	if (bytes < TABLE_HUGE)
+		return pirx_xcalloc(count, size);
+	if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+		oom(bytes);
+#ifdef MADV_HUGEPAGE
+	/* Only a request: without transparent huge pages nothing changes. */
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, bytes);
+	return p;
 }

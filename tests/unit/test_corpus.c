@@ -274,6 +274,52 @@ static void test_cell_problems(void **state)
 	assert_int_equal(st.loaded[PIRX_CF_INCIDENTS], 1);   /* INC-6, fewer fields is fine */
 }
 
+/*
+ * Id sets at scale: 150k incidents grow the set through many doublings
+ * into a huge-page table, factors refer to them out of order (and in runs,
+ * which the last-found shortcut serves), default factor ids count per
+ * incident, a repeat is caught 150k lines later, a dangling id that shares
+ * a prefix with a real one is not mistaken for it, and the next file's set
+ * (emptied, not freed) starts empty.
+ */
+static void test_many_ids(void **state)
+{
+	enum { N = 150000 };
+	struct pirx_buf b;
+
+	(void)state;
+	pirx_buf_init(&b);
+	pirx_buf_puts(&b, "id,started_at\n");
+	for (int i = 1; i <= N; i++)
+		pirx_buf_printf(&b, "INC-%07d,2026-01-05T10:00:00Z\n", i);
+	pirx_buf_puts(&b, "INC-0000007,2026-01-05T10:00:00Z\n");
+	put("incidents.csv", b.data, b.len);
+	pirx_buf_reset(&b);
+	pirx_buf_puts(&b, "incident_id,text\n");
+	for (int i = N; i >= 1; i -= 7)
+		pirx_buf_printf(&b, "INC-%07d,a\nINC-%07d,b\n", i, i);
+	pirx_buf_printf(&b, "INC-%07d,c\nINC-00000070,d\n", N);
+	put("factors.csv", b.data, b.len);
+	pirx_buf_reset(&b);
+	pirx_buf_puts(&b, "id,incident_id,created_at\n");
+	for (int i = 1; i <= N; i++)
+		pirx_buf_printf(&b, "INC-%07d#1,INC-%07d,2026-01-06T00:00:00Z\n", i, i);
+	put("action_items.csv", b.data, b.len);
+	pirx_buf_release(&b);
+	assert_int_equal(run(1, 1, NULL), 0);
+	HAS_PROBLEM("incidents.csv:150002: id: 'INC-0000007' repeats; ids must be unique (first seen on line 8)\n");
+	HAS_PROBLEM("factors.csv:42861: incident_id: no incident 'INC-00000070' in incidents.csv\n");
+	assert_int_equal(st.problems, 2);
+	assert_int_equal(st.loaded[PIRX_CF_INCIDENTS], N);
+	assert_int_equal(st.loaded[PIRX_CF_FACTORS], 2 * ((N + 6) / 7) + 1);
+	/* Action item ids equal to factor ids are fine: each file has its own set. */
+	assert_int_equal(st.loaded[PIRX_CF_ACTION_ITEMS], N);
+	ASSERT_QUERY("SELECT id FROM factors WHERE incident_id = 'INC-0150000' ORDER BY rowid",
+		     "INC-0150000#1\nINC-0150000#2\nINC-0150000#3\n");
+	ASSERT_QUERY("SELECT count(DISTINCT id), max(id) FROM factors",
+		     "42859|INC-0150000#3\n");
+}
+
 static void test_references_and_vocab(void **state)
 {
 	(void)state;
@@ -586,6 +632,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mapping_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_ids, setup, teardown),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
