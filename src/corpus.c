@@ -27,6 +27,7 @@
 #include "pirx/mapping.h"
 #include "pirx/mdreview.h"
 #include "pirx/mem.h"
+#include "pirx/textnorm.h"
 #include "pirx/timefmt.h"
 #include "pirx/vocab.h"
 
@@ -83,27 +84,6 @@ static void idset_clear(struct idset *s)
 	pirx_buf_reset(&s->keys);
 	s->n = 0;
 	s->last = NULL;
-}
-
-/*
- * FNV-1a, then MurmurHash3's 64-bit finalizer; never 0 (0 marks an empty
- * slot). FNV-1a alone leaves the bits of ids that differ only in their
- * last digits ("AI-0000001", "AI-0000002", ...) poorly mixed.
- */
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h ? h : 1;
 }
 
 /* The key record of e (its length and count; the bytes follow it). */
@@ -177,7 +157,7 @@ static struct ent *idset_find(struct idset *s, const char *k, size_t n)
 	e = s->last;
 	if (e && same_key(s, e, k, n))
 		return e;
-	e = idset_slot(s, k, n, hash_bytes(k, n));
+	e = idset_slot(s, k, n, pirx_strtab_hash(k, n));
 	if (!e->h)
 		return NULL;
 	s->last = e;
@@ -187,7 +167,7 @@ static struct ent *idset_find(struct idset *s, const char *k, size_t n)
 /* Finds or adds k; *added says which. */
 static struct ent *idset_add(struct idset *s, const char *k, size_t n, int *added)
 {
-	uint64_t h = hash_bytes(k, n);
+	uint64_t h = pirx_strtab_hash(k, n);
 	struct ent *e;
 
 	if ((s->n + 1) * 2 > s->cap)

@@ -16,6 +16,7 @@
 #define PIRX_TEXTNORM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pirx_textnorm pirx_textnorm;
 
@@ -93,5 +94,7 @@ long pirx_strtab_find(const pirx_strtab *t, const char *s, long n);
 const char *pirx_strtab_str(const pirx_strtab *t, long id);
 /* Number of strings. */
 long pirx_strtab_count(const pirx_strtab *t);
+/* The table's hash of s[0..n) (never 0); the loader's id sets use it too. */
+uint64_t pirx_strtab_hash(const char *s, size_t n);
 
 #endif

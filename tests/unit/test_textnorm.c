@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -144,6 +145,48 @@ static void test_strtab(void **state)
 	pirx_textnorm_free(NULL);
 }
 
+/* Many strings: the slots grow into a huge-page table, strings fill many
+ * blocks (one larger than a block, one empty, one with a NUL inside), and
+ * a string's pointer never moves. */
+static void test_strtab_large(void **state)
+{
+	enum { N = 300000 };
+	pirx_strtab *t = pirx_strtab_new();
+	char w[32], *big = pirx_xmalloc(100000);
+	const char *first;
+	int added;
+
+	(void)state;
+	memset(big, 'b', 100000);
+	assert_int_equal(pirx_strtab_intern(t, "INC-0000000", -1, NULL), 0);
+	first = pirx_strtab_str(t, 0);
+	for (int i = 1; i < N; i++) {
+		snprintf(w, sizeof(w), "INC-%07d", i);
+		assert_int_equal(pirx_strtab_intern(t, w, -1, &added), i);
+		assert_int_equal(added, 1);
+	}
+	assert_int_equal(pirx_strtab_intern(t, big, 100000, NULL), N);
+	assert_int_equal(pirx_strtab_intern(t, "", 0, NULL), N + 1);
+	assert_int_equal(pirx_strtab_intern(t, "a\0b", 3, NULL), N + 2);
+	assert_int_equal(pirx_strtab_intern(t, "INC-0000001", -1, NULL), 1);
+	assert_ptr_equal(pirx_strtab_str(t, 0), first);
+	assert_string_equal(first, "INC-0000000");
+	for (int i = 0; i < N; i += 997) {
+		snprintf(w, sizeof(w), "INC-%07d", i);
+		assert_int_equal(pirx_strtab_find(t, w, -1), i);
+		assert_string_equal(pirx_strtab_str(t, i), w);
+	}
+	assert_int_equal(pirx_strtab_find(t, "INC-0300000", -1), -1);
+	assert_int_equal(pirx_strtab_find(t, big, 99999), -1);
+	assert_int_equal(pirx_strtab_find(t, big, 100000), N);
+	assert_int_equal(pirx_strtab_find(t, "", 0), N + 1);
+	assert_int_equal(pirx_strtab_find(t, "a", 1), -1);
+	assert_int_equal(pirx_strtab_find(t, "a\0b", 3), N + 2);
+	assert_int_equal(pirx_strtab_count(t), N + 3);
+	pirx_strtab_free(t);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +195,7 @@ int main(void)
 		cmocka_unit_test(test_names_removed),
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_strtab),
+		cmocka_unit_test(test_strtab_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
