@@ -43,7 +43,9 @@
  */
 struct ent {
 	uint64_t h;          /* 0: empty slot */
-	uint32_t off;        /* in keys: struct key, then the key's bytes */
+	uint32_t off;        /* in keys, in units of sizeof(struct key) (so
+				keys may grow to 32 GiB): struct key, then
+				the key's bytes */
 	int32_t line;        /* line the id was first seen on; negative when
 				the row that defined it was invalid */
 };
@@ -89,7 +91,7 @@ static void idset_clear(struct idset *s)
 /* The key record of e (its length and count; the bytes follow it). */
 static struct key *key_of(const struct idset *s, const struct ent *e)
 {
-	return (struct key *)(void *)(s->keys.data + e->off);
+	return (struct key *)(void *)(s->keys.data + (size_t)e->off * sizeof(struct key));
 }
 
 static int same_key(const struct idset *s, const struct ent *e, const char *k, size_t n)
@@ -180,7 +182,7 @@ static struct ent *idset_add(struct idset *s, const char *k, size_t n, int *adde
 		size_t pad = (sizeof(r) - s->keys.len % sizeof(r)) % sizeof(r);
 		pirx_buf_append(&s->keys, "\0\0\0\0\0\0\0", pad);
 		e->h = h;
-		e->off = (uint32_t)s->keys.len;
+		e->off = (uint32_t)(s->keys.len / sizeof(r));
 		pirx_buf_append(&s->keys, (const char *)&r, sizeof(r));
 		pirx_buf_append(&s->keys, k, n);
 		s->n++;
