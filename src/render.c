@@ -29,6 +29,7 @@
 #include "pirx/md.h"
 #include "pirx/mem.h"
 #include "pirx/template.h"
+#include "pirx/textnorm.h"
 #include "pirx/timefmt.h"
 
 /* ---- CSV tables ------------------------------------------------------- */
@@ -38,7 +39,10 @@ struct table {
 	size_t ncols;
 	char **head;
 	size_t nrows;
-	char **cells;       /* nrows * ncols, "" for missing cells */
+	size_t *cells;      /* nrows * ncols offsets into text */
+	struct pirx_buf text; /* every cell, each NUL-terminated: one buffer,
+				 not a malloc per cell (repeat_incidents.csv
+				 has millions of cells at 1M incidents) */
 };
 
 struct loading {
@@ -60,10 +64,14 @@ static int load_row(void *arg, const struct pirx_csv_row *row)
 	}
 	if (t->nrows == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 64;
-		t->cells = pirx_xreallocarray(t->cells, L->cap * (t->ncols ? t->ncols : 1), sizeof(char *));
+		t->cells = pirx_xreallocarray(t->cells, L->cap * (t->ncols ? t->ncols : 1), sizeof(size_t));
 	}
-	for (size_t i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = pirx_xstrdup(i < row->nfields ? row->field[i] : "");
+	for (size_t i = 0; i < t->ncols; i++) {
+		t->cells[t->nrows * t->ncols + i] = t->text.len;
+		if (i < row->nfields)
+			pirx_buf_append(&t->text, row->field[i], row->len[i]);
+		pirx_buf_append(&t->text, "", 1);
+	}
 	t->nrows++;
 	return 0;
 }
@@ -72,10 +80,9 @@ static void table_release(struct table *t)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		free(t->head[i]);
-	for (size_t i = 0; i < t->nrows * t->ncols; i++)
-		free(t->cells[i]);
 	free(t->head);
 	free(t->cells);
+	pirx_buf_release(&t->text);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -109,7 +116,7 @@ static const char *tget(const struct table *t, size_t row, int col)
 {
 	if (col < 0 || row >= t->nrows)
 		return "";
-	return t->cells[row * t->ncols + (size_t)col];
+	return t->text.data + t->cells[row * t->ncols + (size_t)col];
 }
 
 /* A number from a cell; NaN when empty or not a number. */
@@ -866,22 +873,43 @@ static const char *cluster_label(const struct table *rec, const struct table *cl
 	return id;
 }
 
-static const struct table *sort_table;
-static int sort_col;
+/*
+ * Sorts idx[0..n), rows of t: by rank(cell in rank_col) when rank is set,
+ * then by the number in col, largest first (empty or not a number last),
+ * then in file order. The keys are read once per row, not per comparison.
+ */
+struct rowkey {
+	int rank;
+	double v;
+	size_t row;
+};
 
-/* Descending by a numeric column, then by row order. */
-static int cmp_rows_desc(const void *a, const void *b)
+static int cmp_rowkey(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	double vx = num(tget(sort_table, x, sort_col)), vy = num(tget(sort_table, y, sort_col));
+	const struct rowkey *x = a, *y = b;
 
-	if (isnan(vx))
-		vx = -INFINITY;
-	if (isnan(vy))
-		vy = -INFINITY;
-	if (vx != vy)
-		return vx < vy ? 1 : -1;
-	return (x > y) - (x < y);
+	if (x->rank != y->rank)
+		return x->rank - y->rank;
+	if (x->v != y->v)
+		return x->v < y->v ? 1 : -1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+static void sort_rows(const struct table *t, size_t *idx, size_t n, int col,
+		      int (*rank)(const char *), int rank_col)
+{
+	struct rowkey *k = pirx_xcalloc(n + 1, sizeof(*k));
+
+	for (size_t i = 0; i < n; i++) {
+		double v = num(tget(t, idx[i], col));
+		k[i].rank = rank ? rank(tget(t, idx[i], rank_col)) : 0;
+		k[i].v = isnan(v) ? -INFINITY : v;
+		k[i].row = idx[i];
+	}
+	qsort(k, n, sizeof(*k), cmp_rowkey);
+	for (size_t i = 0; i < n; i++)
+		idx[i] = k[i].row;
+	free(k);
 }
 
 static void sec_patterns(struct render *r, struct doc *d, const struct table *rec,
@@ -901,9 +929,7 @@ static void sec_patterns(struct render *r, struct doc *d, const struct table *re
 		for (size_t i = 0; i < rec->nrows; i++)
 			if (strcmp(tget(rec, i, crec), "yes") == 0)
 				idx[n++] = i;
-		sort_table = rec;
-		sort_col = tcol(rec, "window_incidents");
-		qsort(idx, n, sizeof(size_t), cmp_rows_desc);
+		sort_rows(rec, idx, n, tcol(rec, "window_incidents"), NULL, -1);
 		var_month_values(r);
 		var(r, "patterns", "%zu", n);
 		var(r, "clusters", "%zu", clu->present ? clu->nrows : rec->nrows);
@@ -947,16 +973,14 @@ static void sec_patterns(struct render *r, struct doc *d, const struct table *re
 	{
 		/* Rows are pairs: one incident can repeat several earlier ones.
 		 * The sentence counts incidents, and gives the pairs too. */
-		const char **ids = pirx_xcalloc(rep->nrows, sizeof(*ids));
+		pirx_strtab *ids = pirx_strtab_new();
 		int ci = tcol(rep, "incident_id");
-		size_t distinct = 0;
+		size_t distinct;
 
 		for (size_t i = 0; i < rep->nrows; i++)
-			ids[i] = tget(rep, i, ci);
-		qsort(ids, rep->nrows, sizeof(*ids), cmp_str);
-		for (size_t i = 0; i < rep->nrows; i++)
-			distinct += i == 0 || strcmp(ids[i], ids[i - 1]) != 0;
-		free(ids);
+			pirx_strtab_intern(ids, tget(rep, i, ci), -1, NULL);
+		distinct = (size_t)pirx_strtab_count(ids);
+		pirx_strtab_free(ids);
 		var(r, "repeats", "%zu", distinct);
 		var(r, "pairs", "%zu", rep->nrows);
 		doc_p(d, say(r, distinct == 1 ? (rep->nrows == 1 ? "repeats.one" : "repeats.one_pairs")
@@ -991,17 +1015,6 @@ static int prio_rank(const char *p)
 	if (strcmp(p, "nice-to-have") == 0)
 		return 2;
 	return 3;
-}
-
-static int cmp_overdue(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int px = prio_rank(tget(sort_table, x, tcol(sort_table, "priority")));
-	int py = prio_rank(tget(sort_table, y, tcol(sort_table, "priority")));
-
-	if (px != py)
-		return px - py;
-	return cmp_rows_desc(a, b);
 }
 
 static void sec_actions(struct render *r, struct doc *d, const struct table *mon,
@@ -1090,7 +1103,7 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 	{
 		size_t *idx = pirx_xcalloc(over->nrows, sizeof(size_t));
 		long must = 0;
-		int cp = tcol(over, "priority");
+		int cp = tcol(over, "priority"), cd = tcol(over, "days_overdue");
 		const char *head[] = {"Item", "Incident", "Title", "Team", "Priority", "Due", "Days overdue"};
 		struct block *t;
 
@@ -1098,9 +1111,7 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 			idx[i] = i;
 			must += strcmp(tget(over, i, cp), "must-fix") == 0;
 		}
-		sort_table = over;
-		sort_col = tcol(over, "days_overdue");
-		qsort(idx, over->nrows, sizeof(size_t), cmp_overdue);
+		sort_rows(over, idx, over->nrows, cd, prio_rank, cp);
 		var_month_values(r);
 		var(r, "overdue", "%zu", over->nrows);
 		var(r, "must_fix", "%ld", must);
@@ -1115,7 +1126,7 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 			block_push(t, tget(over, i, cp));
 			snprintf(a, sizeof(a), "%.10s", tget(over, i, tcol(over, "due_at")));
 			block_push(t, a);
-			fmt_num(num(tget(over, i, sort_col)), 0, a, sizeof(a));
+			fmt_num(num(tget(over, i, cd)), 0, a, sizeof(a));
 			block_push(t, a);
 		}
 		if (over->nrows > 10) {
@@ -1209,17 +1220,6 @@ static int risk_rank(const char *s)
 	return 2;
 }
 
-static int cmp_load(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int rx = risk_rank(tget(sort_table, x, tcol(sort_table, "risk")));
-	int ry = risk_rank(tget(sort_table, y, tcol(sort_table, "risk")));
-
-	if (rx != ry)
-		return rx - ry;
-	return cmp_rows_desc(a, b);
-}
-
 static void sec_load(struct render *r, struct doc *d, const struct table *load)
 {
 	int cm = tcol(load, "month"), cr = tcol(load, "risk");
@@ -1248,9 +1248,7 @@ static void sec_load(struct render *r, struct doc *d, const struct table *load)
 		free(idx);
 		return;
 	}
-	sort_table = load;
-	sort_col = tcol(load, "load_score");
-	qsort(idx, n, sizeof(size_t), cmp_load);
+	sort_rows(load, idx, n, tcol(load, "load_score"), risk_rank, cr);
 	var_month_values(r);
 	var(r, "responders", "%zu", n);
 	var(r, "high", "%ld", high);
