@@ -143,19 +143,21 @@ bench_size() {   # incidents
 		echo ".import --csv --skip 1 '$corpus/$f.csv' $f" >> "$sql"
 	done
 
-	PREP="rm -f '$db'"
+	# Each run starts with nothing left to write back: a previous run's
+	# gigabyte of dirty pages being flushed would otherwise slow the next.
+	PREP="rm -f '$db'; sync"
 	load=$(measure "$PIRX" load "$corpus" --db "$db")
-	PREP="rm -f '$sdb'"
+	PREP="rm -f '$sdb'; sync"
 	if command -v sqlite3 >/dev/null; then imp=$(measure sqlite3 "$sdb" ".read $sql"); else imp=unavailable; fi
 	rm -f "$sdb"
-	PREP="rm -rf '$out'"
+	PREP="rm -rf '$out'; sync"
 	if [ "$load" != fail ]; then
 		rep=$(measure "$PIRX" report --db "$db" --out "$out")
 		[ "$rep" = fail ] || cp "$WORK/.stderr.median" "$WORK/report-$n.stderr"
 	else
 		rep=fail
 	fi
-	PREP=""
+	PREP="sync"
 	if [ $have_pandas = 1 ]; then pd=$(measure "$PY" "$REPO/bench/peers.py" "$corpus"); else pd=unavailable; fi
 
 	case "$load $rep" in
