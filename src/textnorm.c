@@ -32,9 +32,13 @@ struct slot {
 	uint32_t tag;      /* the hash's high half */
 };
 
+struct strent {
+	const char *s;     /* in a block, NUL-terminated */
+	size_t len;
+};
+
 struct pirx_strtab {
-	char **str;
-	size_t *len;
+	struct strent *e;  /* by id: pointer and length in one cache line */
 	long count, cap;
 	struct slot *slot; /* open addressing, at most half full */
 	size_t nslot;      /* power of two */
@@ -78,8 +82,7 @@ void pirx_strtab_free(pirx_strtab *t)
 	for (long i = 0; i < t->nblock; i++)
 		free(t->block[i]);
 	free(t->block);
-	free(t->str);
-	free(t->len);
+	free(t->e);
 	free(t->slot);
 	free(t);
 }
@@ -95,7 +98,7 @@ static void strtab_grow(pirx_strtab *t)
 		size_t j;
 		if (!id1)
 			continue;
-		h = pirx_strtab_hash(t->str[id1 - 1], t->len[id1 - 1]);
+		h = pirx_strtab_hash(t->e[id1 - 1].s, t->e[id1 - 1].len);
 		j = (size_t)h & (n - 1);
 		while (slot[j].id1)
 			j = (j + 1) & (n - 1);
@@ -120,7 +123,7 @@ static size_t strtab_slot(const pirx_strtab *t, const char *s, size_t len, uint6
 		if (e->tag != tag)
 			continue;
 		id = (long)e->id1 - 1;
-		if (t->len[id] == len && memcmp(t->str[id], s, len) == 0)
+		if (t->e[id].len == len && memcmp(t->e[id].s, s, len) == 0)
 			return i;
 	}
 }
@@ -169,12 +172,11 @@ long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
 	}
 	if (t->count == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
-		t->str = pirx_xreallocarray(t->str, (size_t)t->cap, sizeof(char *));
-		t->len = pirx_xreallocarray(t->len, (size_t)t->cap, sizeof(size_t));
+		t->e = pirx_xreallocarray(t->e, (size_t)t->cap, sizeof(*t->e));
 	}
 	id = t->count++;
-	t->str[id] = strtab_copy(t, s, len);
-	t->len[id] = len;
+	t->e[id].s = strtab_copy(t, s, len);
+	t->e[id].len = len;
 	t->slot[i].id1 = (uint32_t)id + 1;
 	t->slot[i].tag = (uint32_t)(h >> 32);
 	if (added)
@@ -184,7 +186,7 @@ long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
 
 const char *pirx_strtab_str(const pirx_strtab *t, long id)
 {
-	return t->str[id];
+	return t->e[id].s;
 }
 
 long pirx_strtab_count(const pirx_strtab *t)

@@ -90,7 +90,7 @@ void pirx_strtab_free(pirx_strtab *t);
 long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added);
 /* The id of s, or -1 when absent. */
 long pirx_strtab_find(const pirx_strtab *t, const char *s, long n);
-/* The string of an id (owned by the table). */
+/* The string of an id (owned by the table; it never moves). */
 const char *pirx_strtab_str(const pirx_strtab *t, long id);
 /* Number of strings. */
 long pirx_strtab_count(const pirx_strtab *t);
