@@ -20,6 +20,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +67,63 @@ double pirx_rng_beta(pirx_rng *r, double a, double b)
 	return gsl_ran_beta(r->g, a, b);
 }
 
+/* A double's bits as an unsigned key that sorts in the same order:
+ * negatives flipped whole, positives with the sign bit set. */
+static uint64_t sort_key(double v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	return u >> 63 ? ~u : u | (UINT64_C(1) << 63);
+}
+
+/*
+ * Ascending. Durations at 1M incidents are sorted in arrays of hundreds of
+ * thousands (every month x metric x severity, then the bootstrap), where
+ * GSL's heapsort was a third of the durations step; a least significant
+ * digit radix sort on the keys above takes a few linear passes, skipping
+ * the bytes every key shares. Small arrays go to GSL.
+ */
 void pirx_stats_sort(double *x, size_t n)
 {
-	if (n > 1)
-		gsl_sort(x, 1, n);
+	uint64_t *k, *tmp;
+	size_t count[256];
+
+	if (n < 512) {
+		if (n > 1)
+			gsl_sort(x, 1, n);
+		return;
+	}
+	k = pirx_xmalloc(n * sizeof(*k));
+	tmp = pirx_xmalloc(n * sizeof(*tmp));
+	for (size_t i = 0; i < n; i++)
+		k[i] = sort_key(x[i]);
+	for (int shift = 0; shift < 64; shift += 8) {
+		uint64_t *swap;
+		size_t sum = 0;
+
+		memset(count, 0, sizeof(count));
+		for (size_t i = 0; i < n; i++)
+			count[(k[i] >> shift) & 0xff]++;
+		if (count[(k[0] >> shift) & 0xff] == n)
+			continue;                /* every key has this byte */
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[d];
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(k[i] >> shift) & 0xff]++] = k[i];
+		swap = k;
+		k = tmp;
+		tmp = swap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u = k[i] >> 63 ? k[i] & ~(UINT64_C(1) << 63) : ~k[i];
+		memcpy(&x[i], &u, sizeof(u));
+	}
+	free(k);
+	free(tmp);
 }
 
 double pirx_stats_median_sorted(const double *sorted, size_t n)

@@ -230,10 +230,65 @@ static void test_km(void **state)
 	assert_true(st[2] == 5 && fabs(sv[2] - 0.3) < 1e-12);
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* pirx_stats_sort agrees with qsort on either side of its radix-sort
+ * threshold: negatives, zeros of both signs, repeats, infinities, tiny and
+ * huge magnitudes, already sorted and reversed input. */
+static void test_sort_matches_qsort(void **state)
+{
+	static const size_t sizes[] = {0, 1, 2, 511, 512, 513, 4096, 100000};
+	pirx_rng *rng = pirx_rng_new(7);
+
+	(void)state;
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		for (int shape = 0; shape < 3; shape++) {
+			size_t n = sizes[z];
+			double *a = malloc((n + 1) * sizeof(*a)), *b = malloc((n + 1) * sizeof(*b));
+			for (size_t i = 0; i < n; i++) {
+				double u = pirx_rng_uniform(rng);
+				switch (i % 9) {
+				case 0: a[i] = -u * 1e6; break;
+				case 1: a[i] = i % 2 ? 0.0 : -0.0; break;
+				case 2: a[i] = floor(u * 10); break;          /* repeats */
+				case 3: a[i] = u * 1e-310; break;              /* subnormal */
+				case 4: a[i] = i % 18 == 4 ? INFINITY : -INFINITY; break;
+				case 5: a[i] = u * 1e300; break;
+				default: a[i] = u * 1440; break;
+				}
+			}
+			if (shape > 0) {
+				qsort(a, n, sizeof(*a), cmp_dbl);
+				if (shape == 2)
+					for (size_t i = 0; i < n / 2; i++) {
+						double t = a[i];
+						a[i] = a[n - 1 - i];
+						a[n - 1 - i] = t;
+					}
+			}
+			memcpy(b, a, n * sizeof(*a));
+			pirx_stats_sort(a, n);
+			qsort(b, n, sizeof(*b), cmp_dbl);
+			for (size_t i = 0; i < n; i++)
+				if (!(a[i] == b[i]))
+					fail_msg("n %zu shape %d: at %zu %g, expected %g", n, shape, i, a[i], b[i]);
+			free(a);
+			free(b);
+		}
+	}
+	pirx_rng_free(rng);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_statistics),
+		cmocka_unit_test(test_sort_matches_qsort),
 		cmocka_unit_test(test_median_ci_exact_odd),
 		cmocka_unit_test(test_median_ci_matches_brute_force),
 		cmocka_unit_test(test_median_ci_edges),
