@@ -44,7 +44,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS   := $(wildcard include/pirx/*.h)
 
-.PHONY: all deps run check valgrind unit e2e bench fuzz install clean
+.PHONY: all deps run check valgrind tsan unit e2e bench fuzz install clean
 
 all: $(BUILD)/pirx
 
@@ -103,6 +103,15 @@ valgrind: EXTRA_PKGS += $(CHECK_PKGS) $(VALGRIND_PKGS)
 valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@TZ=UTC LC_ALL=C BUILD=$(BUILD) VALGRIND=1 sh tests/e2e/run.sh
+
+# The load's writer thread (src/dbq.c) under ThreadSanitizer: its unit
+# test, the loader's, and the end-to-end case that loads on one thread and
+# on two. A reported race makes pirx exit 66 and fails them.
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build/tsan SANITIZE=thread \
+	  build/tsan/pirx build/tsan/tests/test_dbq build/tsan/tests/test_corpus
+	@build/tsan/tests/test_dbq && build/tsan/tests/test_corpus
+	@TZ=UTC LC_ALL=C BUILD=build/tsan E2E_ONLY=0016-load-writer-thread sh tests/e2e/run.sh
 
 bench: EXTRA_PKGS += $(BENCH_PKGS)
 bench: deps

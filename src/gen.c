@@ -498,7 +498,7 @@ static const char *const sev_words[5][2] = {
 
 static void write_severity(struct gen *g, int sev)
 {
-	char s[8];
+	char s[16];   /* "SEV5"; room for any int, so -O1 builds do not warn */
 	int style = g->o->sev_style == PIRX_GEN_SEV_MIXED ? (int)pirx_gen_rng_below(&g->r, 4) : 0;
 
 	if (style == 3) {
