@@ -19,6 +19,11 @@
 #include "pirx/mem.h"
 
 static pirx_db *db;
+static pirx_stmt *ins;     /* INSERT INTO t */
+
+/* Each test runs with the queue in a writer thread and in the caller's
+ * thread: its state is 1 or 0, pirx_dbq_new's argument. */
+static int threaded = 1, one_thread = 0;
 
 static int setup(void **state)
 {
@@ -31,12 +36,15 @@ static int setup(void **state)
 					     "n INTEGER CHECK (n IS NULL OR n >= 0))", &st, &err), 0);
 	assert_int_equal(pirx_stmt_step(st, &err), 0);
 	pirx_stmt_finalize(st);
+	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	pirx_stmt_finalize(ins);
+	ins = NULL;
 	pirx_db_close(db);
 	db = NULL;
 	return 0;
@@ -56,7 +64,7 @@ static size_t text_of(int i, char *buf, size_t cap)
 #define ROWS 20000
 #define BIG (600 * 1024)
 
-static void queue_rows(pirx_dbq *q, pirx_stmt *ins, int rows, int fail_at)
+static void queue_rows(pirx_dbq *q, int rows, int fail_at)
 {
 	char *buf = pirx_xmalloc(BIG);
 
@@ -104,47 +112,29 @@ static void expect_rows(int rows)
 	free(buf);
 }
 
-static void rows_in_order(int threaded)
+static void test_rows_in_order(void **state)
 {
+	int with_thread = *(int *)*state;
 	struct pirx_err err;
-	pirx_stmt *ins;
-	pirx_dbq *q;
+	pirx_dbq *q = pirx_dbq_new(with_thread);
 
-	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
-	q = pirx_dbq_new(threaded);
-	assert_int_equal(pirx_dbq_threaded(q), threaded);
-	queue_rows(q, ins, ROWS, -1);
+	assert_int_equal(pirx_dbq_threaded(q), with_thread);
+	queue_rows(q, ROWS, -1);
 	assert_int_equal(pirx_dbq_drain(q, &err), 0);
 	assert_int_equal(pirx_dbq_failed(q), 0);
 	/* Drained: the connection is the caller's again. */
 	expect_rows(ROWS);
-	queue_rows(q, ins, 0, -1);
+	queue_rows(q, 0, -1);
 	assert_int_equal(pirx_dbq_drain(q, &err), 0);
 	pirx_dbq_free(q);
-	pirx_stmt_finalize(ins);
 }
 
-static void test_rows_in_order_threaded(void **state)
-{
-	(void)state;
-	rows_in_order(1);
-}
-
-static void test_rows_in_order_one_thread(void **state)
-{
-	(void)state;
-	rows_in_order(0);
-}
-
-static void failure_stops(int threaded)
+static void test_failure_stops(void **state)
 {
 	struct pirx_err err;
-	pirx_stmt *ins;
-	pirx_dbq *q;
+	pirx_dbq *q = pirx_dbq_new(*(int *)*state);
 
-	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
-	q = pirx_dbq_new(threaded);
-	queue_rows(q, ins, ROWS, 5000);
+	queue_rows(q, ROWS, 5000);
 	pirx_err_clear(&err);
 	assert_int_equal(pirx_dbq_drain(q, &err), PIRX_EIO);
 	assert_int_equal(err.code, PIRX_EIO);
@@ -157,45 +147,26 @@ static void failure_stops(int threaded)
 	assert_int_equal(pirx_dbq_drain(q, &err), PIRX_EIO);
 	assert_non_null(strstr(err.msg, "CHECK constraint failed"));
 	pirx_dbq_free(q);
-	pirx_stmt_finalize(ins);
-}
-
-static void test_failure_stops_threaded(void **state)
-{
-	(void)state;
-	failure_stops(1);
-}
-
-static void test_failure_stops_one_thread(void **state)
-{
-	(void)state;
-	failure_stops(0);
 }
 
 static void test_free_drains(void **state)
 {
-	struct pirx_err err;
-	pirx_stmt *ins;
-	pirx_dbq *q;
+	pirx_dbq *q = pirx_dbq_new(*(int *)*state);
 
-	(void)state;
-	assert_int_equal(pirx_db_prepare_sql(db, "INSERT INTO t VALUES (?, ?, ?)", &ins, &err), 0);
-	q = pirx_dbq_new(1);
-	queue_rows(q, ins, 3000, -1);
+	queue_rows(q, 3000, -1);
 	pirx_dbq_free(q);
 	expect_rows(3000);
 	pirx_dbq_free(NULL);
-	pirx_stmt_finalize(ins);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_rows_in_order_threaded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rows_in_order_one_thread, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failure_stops_threaded, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failure_stops_one_thread, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_free_drains, setup, teardown),
+		cmocka_unit_test_prestate_setup_teardown(test_rows_in_order, setup, teardown, &threaded),
+		cmocka_unit_test_prestate_setup_teardown(test_rows_in_order, setup, teardown, &one_thread),
+		cmocka_unit_test_prestate_setup_teardown(test_failure_stops, setup, teardown, &threaded),
+		cmocka_unit_test_prestate_setup_teardown(test_failure_stops, setup, teardown, &one_thread),
+		cmocka_unit_test_prestate_setup_teardown(test_free_drains, setup, teardown, &threaded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
