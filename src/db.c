@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pirx/embed.h"
 #include "pirx/mem.h"
@@ -35,6 +36,25 @@ static int exec_plain(pirx_db *db, const char *sql, struct pirx_err *err)
 	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(db, err, "database statement failed");
 	return 0;
+}
+
+/*
+ * Read connections map a database of up to PIRX_DB_MAP_MAX bytes (about
+ * 200k incidents) into memory, so that SQLite reads its pages in place
+ * instead of copying each into its page cache: the 100k report is a fifth
+ * faster. Larger files are read as before: mapped pages count in the
+ * process's resident size, and at 1M incidents the two report lanes would
+ * each map 1.3 GB.
+ */
+static int map_if_small(pirx_db *db, struct pirx_err *err)
+{
+	struct stat st;
+	char sql[64];
+
+	if (stat(db->path, &st) != 0 || st.st_size > PIRX_DB_MAP_MAX)
+		return 0;
+	snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld;", (long long)PIRX_DB_MAP_MAX);
+	return exec_plain(db, sql, err);
 }
 
 int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
@@ -65,6 +85,8 @@ int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
 		 * two connections at once, and 128 MiB each was no faster at 1M
 		 * incidents) and temp tables in memory. */
 		if ((rc = exec_plain(db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", err)))
+			goto out;
+		if ((rc = map_if_small(db, err)))
 			goto out;
 	}
 	*out = db;

@@ -7,6 +7,7 @@
 
 #include "pirx/cmd.h"
 #include "pirx/err.h"
+#include "pirx/mem.h"
 
 struct command {
 	const char *name;
@@ -88,6 +89,7 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int rc;
 
+	pirx_mem_use_huge_pages(argv);
 	if (argc < 2)
 		return help(stderr, NULL) == PIRX_EXIT_OK ? PIRX_EXIT_USAGE : PIRX_EXIT_USAGE;
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {

@@ -1,6 +1,7 @@
 /*
- * mem: aborting allocators and struct pirx_buf. The only module that calls
- * malloc directly; everything else goes through here.
+ * mem: aborting allocators, struct pirx_buf, and huge pages for malloc
+ * (the program starts itself again with glibc told to use them). The only
+ * module that calls malloc directly; everything else goes through here.
  */
 #include "pirx/mem.h"
 
@@ -10,11 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* Tables from 4 MiB up are aligned to 2 MiB, the huge page size on x86-64
  * and arm64 (with 4 KiB pages). */
 #define HUGE_PAGE ((size_t)2 << 20)
 #define TABLE_HUGE ((size_t)4 << 20)
+
+#define HUGETLB_KEY "glibc.malloc.hugetlb"
+#define THP_MODE_FILE "/sys/kernel/mm/transparent_hugepage/enabled"
 
 static void oom(size_t n)
 {
@@ -155,4 +160,74 @@ void *pirx_xcalloc_table(size_t count, size_t size)
 #endif
 	memset(p, 0, bytes);
 	return p;
+}
+
+/* Whether the colon-separated tunables name key (before an '='). */
+static int has_tunable(const char *tunables, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = tunables; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n >= k && strncmp(p, key, k) == 0 && (n == k || p[k] == '='))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+char *pirx_mem_tunables(const char *tunables, const char *thp_mode)
+{
+	struct pirx_buf b;
+
+	if (!thp_mode || strstr(thp_mode, "[never]") || has_tunable(tunables, HUGETLB_KEY))
+		return NULL;
+	pirx_buf_init(&b);
+	if (tunables && *tunables) {
+		pirx_buf_puts(&b, tunables);
+		pirx_buf_puts(&b, ":");
+	}
+	pirx_buf_puts(&b, HUGETLB_KEY "=1");
+	return b.data;
+}
+
+static int own_allocator(void)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	return 1;
+#else
+	const char *preload = getenv("LD_PRELOAD");
+	return preload && strstr(preload, "vgpreload") != NULL;
+#endif
+}
+
+void pirx_mem_use_huge_pages(char **argv)
+{
+	const char *opt = getenv("PIRX_HUGEPAGES");
+	const char *old = getenv("GLIBC_TUNABLES");
+	char mode[128] = "";
+	char *saved, *value;
+	FILE *f;
+
+	if ((opt && strcmp(opt, "0") == 0) || own_allocator())
+		return;
+	if (!(f = fopen(THP_MODE_FILE, "r")))
+		return;
+	if (!fgets(mode, sizeof(mode), f))
+		mode[0] = '\0';
+	fclose(f);
+	if (!(value = pirx_mem_tunables(old, mode[0] ? mode : NULL)))
+		return;
+	saved = old ? pirx_xstrdup(old) : NULL;
+	if (setenv("GLIBC_TUNABLES", value, 1) == 0) {
+		execv("/proc/self/exe", argv);
+		/* Not executed: go on as we are, with the environment as it was. */
+		if (saved)
+			setenv("GLIBC_TUNABLES", saved, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+	}
+	free(saved);
+	free(value);
 }

@@ -28,6 +28,10 @@ enum pirx_db_mode {
 			     renamed into place when complete */
 };
 
+/* PIRX_DB_READ connections read a database file of up to this many bytes
+ * through a memory map (src/db.c). */
+#define PIRX_DB_MAP_MAX ((int64_t)256 << 20)
+
 /* Column types as pirx_stmt_type reports them. */
 enum { PIRX_COL_INT = 1, PIRX_COL_REAL = 2, PIRX_COL_TEXT = 3, PIRX_COL_BLOB = 4, PIRX_COL_NULL = 5 };
 

@@ -23,6 +23,33 @@ char *pirx_xstrdup(const char *s);
 void *pirx_xcalloc_table(size_t count, size_t size);
 char *pirx_xstrndup(const char *s, size_t n);
 
+/*
+ * Huge pages for malloc. glibc (2.35 and later) backs its heap with
+ * transparent huge pages only when GLIBC_TUNABLES holds
+ * glibc.malloc.hugetlb=1 as the process starts, and that cannot be changed
+ * once it runs. pirx allocates hundreds of MB in many pieces, and each
+ * first touch of a 4 KiB page is a page fault: on virtual machines a fault
+ * costs several microseconds, a third of the report's time at 100k
+ * incidents (docs/scale.md).
+ *
+ * pirx_mem_tunables returns the GLIBC_TUNABLES value to start again with
+ * (tunables: the current value, or NULL when unset; thp_mode: the text of
+ * /sys/kernel/mm/transparent_hugepage/enabled, or NULL when missing), or
+ * NULL when there is nothing to do: glibc.malloc.hugetlb is already set,
+ * by the user or by an earlier start, or the kernel has no huge pages or
+ * has them turned off. Caller frees.
+ */
+char *pirx_mem_tunables(const char *tunables, const char *thp_mode);
+/*
+ * main calls this first: when pirx_mem_tunables has a value, the program
+ * executes itself again (/proc/self/exe, the same arguments and process)
+ * with it in its environment. It returns, and the program goes on as it
+ * is, when there is nothing to do, when PIRX_HUGEPAGES=0, under valgrind
+ * or a sanitizer (their own allocators, which the exec would leave), and
+ * when the exec fails.
+ */
+void pirx_mem_use_huge_pages(char **argv);
+
 /* A growable, always NUL-terminated byte buffer. Caller owns it. */
 struct pirx_buf {
 	char *data;   /* NUL-terminated; NULL until the first append */

@@ -1,0 +1,145 @@
+/*
+ * test_mem: the huge-page start of src/mem.c: which GLIBC_TUNABLES value
+ * pirx starts itself again with, and that it does start again, with the
+ * same arguments, when it should (this binary plays pirx: it executes
+ * itself).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "pirx/mem.h"
+
+#define MADVISE "always [madvise] never\n"
+#define CHILD_ARG "--started-again"
+
+static char *self;   /* argv[0] */
+static char child_arg[] = CHILD_ARG;
+
+static void expect_tunables(const char *tunables, const char *mode, const char *want)
+{
+	char *got = pirx_mem_tunables(tunables, mode);
+
+	if (!want) {
+		if (got)
+			fail_msg("tunables '%s', mode '%s': expected nothing, got '%s'",
+				 tunables ? tunables : "(unset)", mode ? mode : "(none)", got);
+		return;
+	}
+	if (!got)
+		fail_msg("tunables '%s', mode '%s': expected '%s', got nothing",
+			 tunables ? tunables : "(unset)", mode ? mode : "(none)", want);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_tunables(void **state)
+{
+	(void)state;
+	expect_tunables(NULL, MADVISE, "glibc.malloc.hugetlb=1");
+	expect_tunables("", MADVISE, "glibc.malloc.hugetlb=1");
+	expect_tunables(NULL, "[always] madvise never\n", "glibc.malloc.hugetlb=1");
+	/* The user's own tunables are kept, ours added after them. */
+	expect_tunables("glibc.malloc.arena_max=2", MADVISE,
+		     "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1");
+	/* Already decided, by the user (even to turn it off) or by the first
+	 * start: no second exec, so no loop. */
+	expect_tunables("glibc.malloc.hugetlb=1", MADVISE, NULL);
+	expect_tunables("glibc.malloc.hugetlb=0", MADVISE, NULL);
+	expect_tunables("glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1", MADVISE, NULL);
+	/* A longer name that begins like ours is another tunable. */
+	expect_tunables("glibc.malloc.hugetlbx=1", MADVISE,
+		     "glibc.malloc.hugetlbx=1:glibc.malloc.hugetlb=1");
+	/* No huge pages in the kernel, or turned off. */
+	expect_tunables(NULL, NULL, NULL);
+	expect_tunables(NULL, "always madvise [never]\n", NULL);
+}
+
+/* Runs pirx_mem_use_huge_pages in a child with the given environment.
+ * Returns the child's exit status: 0 when it started again with huge
+ * pages and its argument, 1 when it started again without them, 2 when
+ * it did not start again, 3 when it started again without its argument. */
+static int run_child(const char *tunables, const char *opt_out)
+{
+	pid_t pid = fork();
+	int status;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = {self, child_arg, NULL};
+		setenv("PIRX_TEST_MEM_CHILD", "1", 1);
+		if (tunables)
+			setenv("GLIBC_TUNABLES", tunables, 1);
+		else
+			unsetenv("GLIBC_TUNABLES");
+		if (opt_out)
+			setenv("PIRX_HUGEPAGES", opt_out, 1);
+		else
+			unsetenv("PIRX_HUGEPAGES");
+		pirx_mem_use_huge_pages(argv);
+		_exit(2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Whether this process could start again: a kernel with huge pages on and
+ * glibc's allocator (not a sanitizer's). */
+static int can_start_again(void)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	return 0;
+#else
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+
+	if (!f)
+		return 0;
+	if (!fgets(mode, sizeof(mode), f))
+		mode[0] = '\0';
+	fclose(f);
+	return mode[0] && !strstr(mode, "[never]");
+#endif
+}
+
+static void test_start_again(void **state)
+{
+	(void)state;
+	if (!can_start_again()) {
+		/* It must then leave the process as it is. */
+		assert_int_equal(run_child(NULL, NULL), 2);
+		skip();
+	}
+	assert_int_equal(run_child(NULL, NULL), 0);
+	assert_int_equal(run_child("glibc.malloc.arena_max=2", NULL), 0);
+	/* Already set, or turned off by PIRX_HUGEPAGES=0: no exec. */
+	assert_int_equal(run_child("glibc.malloc.hugetlb=0", NULL), 2);
+	assert_int_equal(run_child(NULL, "0"), 2);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tunables),
+		cmocka_unit_test(test_start_again),
+	};
+
+	if (argc == 2 && strcmp(argv[1], CHILD_ARG) == 0) {
+		/* Started again by run_child. */
+		const char *t = getenv("GLIBC_TUNABLES");
+		return t && strstr(t, "glibc.malloc.hugetlb=1") ? 0 : 1;
+	}
+	if (getenv("PIRX_TEST_MEM_CHILD"))
+		return 3;
+	self = argv[0];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
