@@ -206,8 +206,9 @@ void pirx_mem_use_huge_pages(char **argv)
 {
 	const char *opt = getenv("PIRX_HUGEPAGES");
 	const char *old = getenv("GLIBC_TUNABLES");
-	char mode[128] = "";
+	char mode[128] = "", exe[4096];
 	char *saved, *value;
+	ssize_t n;
 	FILE *f;
 
 	if ((opt && strcmp(opt, "0") == 0) || own_allocator())
@@ -219,9 +220,17 @@ void pirx_mem_use_huge_pages(char **argv)
 	fclose(f);
 	if (!(value = pirx_mem_tunables(old, mode[0] ? mode : NULL)))
 		return;
+	/* The file's own path, not /proc/self/exe, so that ps and top still
+	 * show "pirx". */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 || (size_t)n >= sizeof(exe) - 1) {
+		free(value);
+		return;
+	}
+	exe[n] = '\0';
 	saved = old ? pirx_xstrdup(old) : NULL;
 	if (setenv("GLIBC_TUNABLES", value, 1) == 0) {
-		execv("/proc/self/exe", argv);
+		execv(exe, argv);
 		/* Not executed: go on as we are, with the environment as it was. */
 		if (saved)
 			setenv("GLIBC_TUNABLES", saved, 1);

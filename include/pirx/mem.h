@@ -42,8 +42,8 @@ char *pirx_xstrndup(const char *s, size_t n);
 char *pirx_mem_tunables(const char *tunables, const char *thp_mode);
 /*
  * main calls this first: when pirx_mem_tunables has a value, the program
- * executes itself again (/proc/self/exe, the same arguments and process)
- * with it in its environment. It returns, and the program goes on as it
+ * executes its own file again (the one /proc/self/exe names, with the same
+ * arguments, in the same process) with it in its environment. It returns, and the program goes on as it
  * is, when there is nothing to do, when PIRX_HUGEPAGES=0, under valgrind
  * or a sanitizer (their own allocators, which the exec would leave), and
  * when the exec fails.

@@ -66,7 +66,8 @@ static void test_tunables(void **state)
 /* Runs pirx_mem_use_huge_pages in a child with the given environment.
  * Returns the child's exit status: 0 when it started again with huge
  * pages and its argument, 1 when it started again without them, 2 when
- * it did not start again, 3 when it started again without its argument. */
+ * it did not start again, 3 when it started again without its argument,
+ * 4 when it started again under another name. */
 static int run_child(const char *tunables, const char *opt_out)
 {
 	pid_t pid = fork();
@@ -134,8 +135,18 @@ int main(int argc, char **argv)
 	};
 
 	if (argc == 2 && strcmp(argv[1], CHILD_ARG) == 0) {
-		/* Started again by run_child. */
+		/* Started again by run_child, under its own name (as ps shows it),
+		 * not "exe". */
 		const char *t = getenv("GLIBC_TUNABLES");
+		char comm[64] = "";
+		FILE *f = fopen("/proc/self/comm", "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (strcmp(comm, "test_mem\n") != 0)
+			return 4;
 		return t && strstr(t, "glibc.malloc.hugetlb=1") ? 0 : 1;
 	}
 	if (getenv("PIRX_TEST_MEM_CHILD"))
