@@ -5,6 +5,7 @@
  */
 #include "pirx/db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,18 @@ static int exec_plain(pirx_db *db, const char *sql, struct pirx_err *err)
 }
 
 /*
+ * Settings SQLite takes only before its first connection. Memory
+ * statistics off: pirx never reads them, and keeping them takes a global
+ * mutex on every allocation (the load is 4% faster without).
+ */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/*
  * Read connections map a database of up to PIRX_DB_MAP_MAX bytes (about
  * 200k incidents) into memory, so that SQLite reads its pages in place
  * instead of copying each into its page cache: the 100k report is a fifth
@@ -68,6 +81,7 @@ int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
 		flags = SQLITE_OPEN_READWRITE;
 	else if (mode == PIRX_DB_CREATE || mode == PIRX_DB_BULK)
 		flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	pthread_once(&sqlite_once, configure_sqlite);
 	db->path = pirx_xstrdup(path);
 	if (sqlite3_open_v2(path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot open database: %s",

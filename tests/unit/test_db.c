@@ -1,7 +1,8 @@
 /*
  * test_db: connection settings of the SQLite adapter. Report connections
  * read small databases through a memory map and large ones through the
- * page cache (src/db.c, map_if_small).
+ * page cache (src/db.c, map_if_small); SQLite keeps no memory statistics
+ * (configure_sqlite).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "pirx/db.h"
 
@@ -78,10 +80,31 @@ static void test_read_maps_small_files(void **state)
 	unlink(path);
 }
 
+/* Statistics off: SQLite counts nothing, so the total it reports stays 0
+ * while a connection is open and has read. */
+static void test_no_memory_statistics(void **state)
+{
+	char path[] = "/tmp/pirx-test-db-XXXXXX";
+	struct pirx_err err = {0};
+	pirx_db *db = NULL;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	make_db(path, 0);
+	assert_int_equal(pirx_db_open(path, PIRX_DB_READ, &db, &err), 0);
+	assert_int_equal(pragma_int(db, "SELECT count(*) FROM t"), 0);
+	assert_int_equal(sqlite3_memory_used(), 0);
+	pirx_db_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_maps_small_files),
+		cmocka_unit_test(test_no_memory_statistics),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
