@@ -5,11 +5,13 @@
  */
 #include "pirx/db.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "pirx/embed.h"
@@ -210,6 +212,90 @@ int pirx_db_prepare(pirx_db *db, const char *name, pirx_stmt **out, struct pirx_
 	if (!q)
 		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "no query named '%s'", name);
 	return prepare(db, name, q->text, out, err);
+}
+
+/* The first "VALUES" of sql that is a keyword outside comments and
+ * quotes; NULL when there is none. */
+static const char *find_values(const char *sql)
+{
+	for (const char *p = sql; *p; p++) {
+		if (p[0] == '-' && p[1] == '-') {
+			p += strcspn(p, "\n");
+			if (!*p)
+				break;
+		} else if (*p == '\'' || *p == '"') {
+			const char *q = strchr(p + 1, *p);
+			if (!q)
+				break;
+			p = q;
+		} else if (strncasecmp(p, "VALUES", 6) == 0 && (p == sql || !isalnum((unsigned char)p[-1])) &&
+			   !isalnum((unsigned char)p[6]) && p[6] != '_') {
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Appends the parameter tuple tuple[0..n) to b with every ?N renumbered
+ * to ?(N + shift). Returns -1 when it holds a parameter that is not ?N.
+ */
+static int append_tuple(struct pirx_buf *b, const char *tuple, size_t n, int shift)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = tuple[i];
+		if (c == ':' || c == '@' || c == '$')
+			return -1;
+		if (c != '?') {
+			pirx_buf_append(b, &c, 1);
+			continue;
+		}
+		if (i + 1 >= n || !isdigit((unsigned char)tuple[i + 1]))
+			return -1;
+		pirx_buf_printf(b, "?%d", atoi(tuple + i + 1) + shift);
+		while (i + 1 < n && isdigit((unsigned char)tuple[i + 1]))
+			i++;
+	}
+	return 0;
+}
+
+int pirx_db_prepare_rows(pirx_db *db, const char *name, int rows, pirx_stmt **out,
+			 struct pirx_err *err)
+{
+	const struct pirx_embed *q = pirx_embed_find(pirx_embedded_queries, name);
+	const char *values, *open, *close, *rest;
+	struct pirx_buf b;
+	pirx_stmt *one = NULL;
+	int params, rc;
+
+	if (!q)
+		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "no query named '%s'", name);
+	/* The same query for one row tells how many parameters a row has. */
+	if ((rc = prepare(db, name, q->text, &one, err)) != 0)
+		return rc;
+	params = pirx_stmt_param_count(one);
+	pirx_stmt_finalize(one);
+	values = find_values(q->text);
+	open = values ? values + 6 + strspn(values + 6, " \t\r\n") : NULL;
+	close = open && *open == '(' ? strchr(open, ')') : NULL;
+	rest = close ? close + 1 + strspn(close + 1, " \t\r\n;") : NULL;
+	if (rows < 1 || params < 1 || !rest || *rest)
+		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL,
+				    "query '%s' is not an INSERT of one VALUES row", name);
+	pirx_buf_init(&b);
+	pirx_buf_append(&b, q->text, (size_t)(open - q->text));
+	for (int r = 0; r < rows; r++) {
+		if (r)
+			pirx_buf_puts(&b, ",\n       ");
+		if (append_tuple(&b, open, (size_t)(close + 1 - open), r * params) != 0) {
+			pirx_buf_release(&b);
+			return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL,
+					    "query '%s': only numbered parameters (?N) can be repeated", name);
+		}
+	}
+	rc = prepare(db, name, pirx_buf_str(&b), out, err);
+	pirx_buf_release(&b);
+	return rc;
 }
 
 int pirx_db_prepare_sql(pirx_db *db, const char *sql, pirx_stmt **out, struct pirx_err *err)

@@ -34,8 +34,17 @@ struct batch {
 	int state;
 };
 
+/* A statement whose rows run PIRX_DBQ_MAX_ROWS or fewer at a time. */
+struct group {
+	pirx_stmt *one, *many;   /* one: NULL when the slot is free */
+	int rows, params;
+	int pending;             /* rows collected from the current batch */
+	const char *row[PIRX_DBQ_MAX_ROWS];   /* their values, in the batch */
+};
+
 struct pirx_dbq {
 	struct batch b[NBATCH];
+	struct group g[PIRX_DBQ_GROUPS];   /* read by the writer, set while drained */
 	int cur;                  /* the batch the caller fills */
 	int threaded;
 	pthread_t thread;
@@ -52,22 +61,17 @@ struct pirx_dbq {
 
 /* ---- running rows (the writer's side) ---------------------------------- */
 
-static void run_batch(pirx_dbq *q, const struct batch *b)
+/* Binds the values of one row, which start at p, to parameters base + 1,
+ * base + 2, ...; returns where the row's end tag is. */
+static const char *bind_values(pirx_stmt *st, const char *p, int base)
 {
-	const char *p = b->data, *end = b->data + b->len;
-	pirx_stmt *st = NULL;
-	int idx = 0;
+	int idx = base;
 
-	while (p < end && !atomic_load_explicit(&q->failed, memory_order_relaxed)) {
+	for (;;) {
 		int64_t v;
 		size_t n;
 
 		switch (*p++) {
-		case TAG_ROW:
-			memcpy(&st, p, sizeof(st));
-			p += sizeof(st);
-			idx = 0;
-			break;
 		case TAG_NULL:
 			pirx_stmt_bind_null(st, ++idx);
 			break;
@@ -79,17 +83,96 @@ static void run_batch(pirx_dbq *q, const struct batch *b)
 		case TAG_TEXT:
 			memcpy(&n, p, sizeof(n));
 			p += sizeof(n);
-			/* The batch stays unchanged until the step below is done. */
+			/* The batch stays unchanged until the step is done. */
 			pirx_stmt_bind_text_static(st, ++idx, p, (long)n);
 			p += n;
 			break;
 		default: /* TAG_END */
-			if (pirx_stmt_step(st, &q->err) < 0)
-				atomic_store(&q->failed, 1);
-			pirx_stmt_reset(st);
-			break;
+			return p - 1;
 		}
 	}
+}
+
+/* Where the row whose values start at p ends (its end tag). */
+static const char *skip_values(const char *p)
+{
+	size_t n;
+
+	for (;;) {
+		switch (*p++) {
+		case TAG_NULL:
+			break;
+		case TAG_INT:
+			p += sizeof(int64_t);
+			break;
+		case TAG_TEXT:
+			memcpy(&n, p, sizeof(n));
+			p += sizeof(n) + n;
+			break;
+		default:
+			return p - 1;
+		}
+	}
+}
+
+static void step(pirx_dbq *q, pirx_stmt *st)
+{
+	if (pirx_stmt_step(st, &q->err) < 0)
+		atomic_store(&q->failed, 1);
+	pirx_stmt_reset(st);
+}
+
+static struct group *group_of(pirx_dbq *q, const pirx_stmt *st)
+{
+	for (int i = 0; i < PIRX_DBQ_GROUPS; i++)
+		if (q->g[i].one == st)
+			return &q->g[i];
+	return NULL;
+}
+
+/* Inserts a group's collected rows one by one (the rest of a batch). */
+static void flush_singly(pirx_dbq *q, struct group *g)
+{
+	for (int i = 0; i < g->pending && !atomic_load_explicit(&q->failed, memory_order_relaxed); i++) {
+		bind_values(g->one, g->row[i], 0);
+		step(q, g->one);
+	}
+	g->pending = 0;
+}
+
+/*
+ * Runs a batch. Rows of a grouped statement are collected and inserted
+ * g->rows at a time by its many-row statement; the few left at the end of
+ * the batch go one by one. Every table gets its rows in the order they
+ * were queued; only rows of different tables may run in another order.
+ */
+static void run_batch(pirx_dbq *q, const struct batch *b)
+{
+	const char *p = b->data, *end = b->data + b->len;
+
+	while (p < end && !atomic_load_explicit(&q->failed, memory_order_relaxed)) {
+		pirx_stmt *st;
+		struct group *g;
+
+		/* *p is TAG_ROW */
+		memcpy(&st, p + 1, sizeof(st));
+		p += 1 + sizeof(st);
+		if (!(g = group_of(q, st))) {
+			p = bind_values(st, p, 0) + 1;
+			step(q, st);
+			continue;
+		}
+		g->row[g->pending++] = p;
+		p = skip_values(p) + 1;
+		if (g->pending == g->rows) {
+			for (int i = 0; i < g->rows; i++)
+				bind_values(g->many, g->row[i], i * g->params);
+			step(q, g->many);
+			g->pending = 0;
+		}
+	}
+	for (int i = 0; i < PIRX_DBQ_GROUPS; i++)
+		flush_singly(q, &q->g[i]);
 }
 
 static void *writer(void *arg)
@@ -204,6 +287,25 @@ static void submit(pirx_dbq *q)
 	q->b[i].state = B_CALLER;
 	q->cur = i;
 	pthread_mutex_unlock(&q->mu);
+}
+
+int pirx_dbq_group(pirx_dbq *q, pirx_stmt *one, pirx_stmt *many, int rows)
+{
+	struct group *g = group_of(q, one);
+
+	if (!many) {
+		if (g)
+			memset(g, 0, sizeof(*g));
+		return 0;
+	}
+	if (rows < 2 || rows > PIRX_DBQ_MAX_ROWS || (!g && !(g = group_of(q, NULL))))
+		return -1;
+	g->one = one;
+	g->many = many;
+	g->rows = rows;
+	g->params = pirx_stmt_param_count(one);
+	g->pending = 0;
+	return 0;
 }
 
 void pirx_dbq_row(pirx_dbq *q, pirx_stmt *st)

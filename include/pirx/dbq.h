@@ -44,6 +44,21 @@ void pirx_dbq_int64(pirx_dbq *q, int64_t v);
 void pirx_dbq_null(pirx_dbq *q);
 void pirx_dbq_end(pirx_dbq *q);
 
+/*
+ * Rows queued for `one` may then run `rows` at a time through `many`, the
+ * same INSERT prepared for that many rows (pirx_db_prepare_rows): SQLite
+ * opens the table once per step, not once per row. Each table still gets
+ * its rows in the order they were queued; rows of different tables may
+ * run in another order. many = NULL ungroups `one`, which must be done
+ * before either statement is finalized. Only while the queue is drained
+ * (before the first row, or after pirx_dbq_drain). Returns 0, or -1 when
+ * rows is not 2..PIRX_DBQ_MAX_ROWS or PIRX_DBQ_GROUPS statements are
+ * grouped already.
+ */
+#define PIRX_DBQ_GROUPS 4
+#define PIRX_DBQ_MAX_ROWS 64
+int pirx_dbq_group(pirx_dbq *q, pirx_stmt *one, pirx_stmt *many, int rows);
+
 /* Nonzero once a step has failed (cheap; call it per row to stop early). */
 int pirx_dbq_failed(const pirx_dbq *q);
 

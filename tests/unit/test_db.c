@@ -2,7 +2,8 @@
  * test_db: connection settings of the SQLite adapter. Report connections
  * read small databases through a memory map and large ones through the
  * page cache (src/db.c, map_if_small); SQLite keeps no memory statistics
- * (configure_sqlite).
+ * (configure_sqlite); an embedded INSERT prepared for many rows at once
+ * (pirx_db_prepare_rows).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -100,11 +101,52 @@ static void test_no_memory_statistics(void **state)
 	unlink(path);
 }
 
+/* insert_roster for 3 rows: 12 parameters, renumbered row by row, and one
+ * step inserts the three rows in order. Other queries are refused. */
+static void test_prepare_rows(void **state)
+{
+	struct pirx_err err = {0};
+	pirx_db *mem = NULL;
+	pirx_stmt *st = NULL;
+	const char *who[] = {"ana", "bo", "cy"};
+
+	(void)state;
+	assert_int_equal(pirx_db_open(":memory:", PIRX_DB_CREATE, &mem, &err), 0);
+	assert_int_equal(pirx_db_run_script(mem, "schema", &err), 0);
+	assert_int_equal(pirx_db_prepare_rows(mem, "insert_roster", 3, &st, &err), 0);
+	assert_int_equal(pirx_stmt_param_count(st), 12);
+	for (int r = 0; r < 3; r++) {
+		pirx_stmt_bind_text(st, r * 4 + 1, who[r], -1);
+		pirx_stmt_bind_text(st, r * 4 + 2, "core", -1);
+		pirx_stmt_bind_text(st, r * 4 + 3, "UTC", -1);
+		pirx_stmt_bind_int64(st, r * 4 + 4, r + 2);
+	}
+	assert_int_equal(pirx_stmt_step(st, &err), 0);
+	pirx_stmt_finalize(st);
+	assert_int_equal(pirx_db_prepare_sql(mem, "SELECT group_concat(responder || source_line, ',') "
+					     "FROM (SELECT * FROM roster ORDER BY rowid)", &st, &err), 0);
+	assert_int_equal(pirx_stmt_step(st, &err), 1);
+	assert_string_equal(pirx_stmt_text(st, 0), "ana2,bo3,cy4");
+	pirx_stmt_finalize(st);
+
+	/* One row is the query itself. */
+	assert_int_equal(pirx_db_prepare_rows(mem, "insert_page", 1, &st, &err), 0);
+	assert_int_equal(pirx_stmt_param_count(st), 5);
+	pirx_stmt_finalize(st);
+	/* Not an INSERT of one VALUES row, no such query, no rows. */
+	assert_int_equal(pirx_db_prepare_rows(mem, "report_span", 2, &st, &err), PIRX_EUSAGE);
+	assert_non_null(strstr(err.msg, "report_span"));
+	assert_int_equal(pirx_db_prepare_rows(mem, "no_such_query", 2, &st, &err), PIRX_EUSAGE);
+	assert_int_equal(pirx_db_prepare_rows(mem, "insert_roster", 0, &st, &err), PIRX_EUSAGE);
+	pirx_db_close(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_maps_small_files),
 		cmocka_unit_test(test_no_memory_statistics),
+		cmocka_unit_test(test_prepare_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
