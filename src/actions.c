@@ -933,7 +933,7 @@ static int chart_completion(const struct actions *A, struct pirx_err *err)
 	}
 	for (int g = 0; g < NROWGROUPS; g++)
 		pirx_plot_series(p, PIRX_PLOT_LINEPOINTS, g + 1, 0, 0);
-	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, A->ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }
@@ -992,7 +992,7 @@ static int chart_overdue(const struct actions *A, struct pirx_err *err)
 	}
 	for (int c = 0; c < ncols; c++)
 		pirx_plot_series(p, PIRX_PLOT_STACKED, c + 1, 0, 0);
-	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, A->ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }
@@ -1041,7 +1041,7 @@ static int chart_survival(const struct actions *A, struct pirx_err *err)
 	for (int g = 0; g < NROWGROUPS; g++)
 		if (A->km[g].items > 0)
 			pirx_plot_series(p, PIRX_PLOT_STEPS, g + 1, 0, 0);
-	rc = pirx_plot_write(p, A->ctx->charts_dir, err);
+	rc = pirx_plot_write(p, A->ctx->charts_dir, A->ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }

@@ -241,7 +241,7 @@ static int duration_chart(const struct run_state *s, const char *name, const cha
 	}
 	pirx_plot_series(p, PIRX_PLOT_BAND, 2, 3, 0);
 	pirx_plot_series(p, PIRX_PLOT_LINEPOINTS, 1, 0, 0);
-	rc = pirx_plot_write(p, s->ctx->charts_dir, err);
+	rc = pirx_plot_write(p, s->ctx->charts_dir, s->ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }
@@ -275,7 +275,7 @@ static int severity_chart(const struct run_state *s, struct pirx_err *err)
 	}
 	for (int c = 1; c <= ncols; c++)
 		pirx_plot_series(p, PIRX_PLOT_STACKED, c, 0, 0);
-	rc = pirx_plot_write(p, s->ctx->charts_dir, err);
+	rc = pirx_plot_write(p, s->ctx->charts_dir, s->ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }

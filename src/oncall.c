@@ -1002,7 +1002,7 @@ static int write_chart(const struct pirx_report_ctx *ctx, const struct pirx_onca
 	free(hours);
 	for (int k = 0; k < ntop; k++)
 		pirx_plot_series(p, PIRX_PLOT_LINEPOINTS, k + 1, 0, 0);
-	rc = pirx_plot_write(p, ctx->charts_dir, err);
+	rc = pirx_plot_write(p, ctx->charts_dir, ctx->charts, err);
 	pirx_plot_free(p);
 	return rc;
 }

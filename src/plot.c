@@ -373,50 +373,159 @@ static int write_data(pirx_plot *p, const char *path, struct pirx_err *err)
 	return 0;
 }
 
-static int run_gnuplot(const char *dir, const char *script, const char *errfile,
-		       struct pirx_err *err)
+/* ---- drawing: one gnuplot for one chart or for a batch ---------------- */
+
+struct pirx_plot_batch {
+	char *dir;
+	char **scripts;    /* "NAME.gp", relative to dir */
+	int n, cap;
+};
+
+pirx_plot_batch *pirx_plot_batch_new(const char *dir)
+{
+	pirx_plot_batch *b = pirx_xcalloc(1, sizeof(*b));
+
+	b->dir = pirx_xstrdup(dir);
+	return b;
+}
+
+void pirx_plot_batch_free(pirx_plot_batch *b)
+{
+	if (!b)
+		return;
+	for (int i = 0; i < b->n; i++)
+		free(b->scripts[i]);
+	free(b->scripts);
+	free(b->dir);
+	free(b);
+}
+
+int pirx_plot_batch_count(const pirx_plot_batch *b)
+{
+	return b ? b->n : 0;
+}
+
+static void batch_add(pirx_plot_batch *b, const char *script)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 8;
+		b->scripts = pirx_xreallocarray(b->scripts, (size_t)b->cap, sizeof(*b->scripts));
+	}
+	b->scripts[b->n++] = pirx_xstrdup(script);
+}
+
+/* The last non-empty line of the file at path (gnuplot's error comes
+ * last), without its line break, into buf; "" when there is none. */
+static void last_line(const char *path, char *buf, size_t cap)
+{
+	char line[400];
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0])
+			snprintf(buf, cap, "%s", line);
+	}
+	fclose(f);
+}
+
+/*
+ * Runs gnuplot in dir on the n scripts, in order, with `reset session`
+ * between two (so that no setting of one reaches the next: the charts are
+ * byte for byte those of one gnuplot each), its standard error in a file
+ * of dir that is read on failure and then removed.
+ */
+static int run_gnuplot(const char *dir, char *const *scripts, int n, struct pirx_err *err)
 {
 	const char *prog = getenv("PIRX_GNUPLOT");
+	char **argv = pirx_xcalloc((size_t)(3 * n + 1), sizeof(*argv));
+	char errname[64], *errpath, why[512];
+	int argc = 0, status, rc = 0;
 	pid_t pid;
-	int status;
 
 	if (!prog || !*prog)
 		prog = "gnuplot";
+	argv[argc++] = (char *)prog;
+	for (int i = 0; i < n; i++) {
+		if (i) {
+			argv[argc++] = (char *)"-e";
+			argv[argc++] = (char *)"reset session";
+		}
+		argv[argc++] = scripts[i];
+	}
+	/* Both lanes of a report draw into the same directory. */
+	snprintf(errname, sizeof(errname), ".gnuplot-errors.%ld", (long)getpid());
+	errpath = pirx_fs_join(dir, errname);
 	pid = fork();
-	if (pid < 0)
-		return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s", strerror(errno));
+	if (pid < 0) {
+		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s", strerror(errno));
+		goto out;
+	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 		int efd;
 		if (chdir(dir) != 0)
 			_exit(126);
-		efd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		efd = open(errname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (devnull >= 0) {
 			dup2(devnull, 0);
 			dup2(devnull, 1);
 		}
 		if (efd >= 0)
 			dup2(efd, 2);
-		execlp(prog, prog, script, (char *)NULL);
+		execvp(prog, argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "lost the gnuplot process: %s",
-					    strerror(errno));
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
-				    "gnuplot is missing: cannot run '%s' (install gnuplot-nox)", prog);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "gnuplot failed on %s/%s (exit %d)",
-				    dir, script, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	return 0;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "lost the gnuplot process: %s",
+					  strerror(errno));
+			goto out;
+		}
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
+				  "gnuplot is missing: cannot run '%s' (install gnuplot-nox)", prog);
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		/* gnuplot names the script and line that failed ("NAME.gp" line
+		 * 12: ...); without that, the charts it was given. */
+		last_line(errpath, why, sizeof(why));
+		if (why[0])
+			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "gnuplot failed in %s (exit %d): %s",
+					  dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
+		else
+			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
+					  "gnuplot failed on %s/%s%s (exit %d)", dir, scripts[0],
+					  n > 1 ? " and the charts after it" : "",
+					  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+out:
+	unlink(errpath);
+	free(errpath);
+	free(argv);
+	return rc;
 }
 
-int pirx_plot_write(pirx_plot *p, const char *dir, struct pirx_err *err)
+int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err)
+{
+	int rc;
+
+	if (!b || b->n == 0)
+		return 0;
+	rc = run_gnuplot(b->dir, b->scripts, b->n, err);
+	for (int i = 0; i < b->n; i++)
+		free(b->scripts[i]);
+	b->n = 0;
+	return rc;
+}
+
+int pirx_plot_write(pirx_plot *p, const char *dir, pirx_plot_batch *later, struct pirx_err *err)
 {
 	struct pirx_buf name;
-	char *path = NULL, *errpath = NULL;
+	char *path = NULL;
 	int rc;
 
 	pirx_buf_init(&name);
@@ -430,20 +539,14 @@ int pirx_plot_write(pirx_plot *p, const char *dir, struct pirx_err *err)
 	path = pirx_fs_join(dir, pirx_buf_str(&name));
 	if ((rc = write_script(p, path, err)))
 		goto out;
-	pirx_buf_reset(&name);
-	pirx_buf_printf(&name, ".%s.gnuplot-errors", p->name);
-	errpath = pirx_fs_join(dir, pirx_buf_str(&name));
-	{
-		char *errname = pirx_xstrdup(pirx_buf_str(&name));
-		pirx_buf_reset(&name);
-		pirx_buf_printf(&name, "%s.gp", p->name);
-		rc = run_gnuplot(dir, pirx_buf_str(&name), errname, err);
-		free(errname);
+	if (later && strcmp(later->dir, dir) == 0) {
+		batch_add(later, pirx_buf_str(&name));
+	} else {
+		char *script = name.data;
+		rc = run_gnuplot(dir, &script, 1, err);
 	}
-	unlink(errpath);
 out:
 	free(path);
-	free(errpath);
 	pirx_buf_release(&name);
 	return rc;
 }

@@ -115,7 +115,7 @@ static int write_chart(const struct pirx_report_ctx *ctx, const struct pirx_recu
 		for (size_t k = 0; k < top; k++)
 			pirx_plot_value(p, count[k * (size_t)months + (size_t)m]);
 	}
-	rc = pirx_plot_write(p, ctx->charts_dir, err);
+	rc = pirx_plot_write(p, ctx->charts_dir, ctx->charts, err);
 	pirx_plot_free(p);
 	free(count);
 	return rc;

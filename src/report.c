@@ -34,6 +34,7 @@
 #include "pirx/csvio.h"
 #include "pirx/fsutil.h"
 #include "pirx/mem.h"
+#include "pirx/plot.h"
 #include "pirx/timefmt.h"
 
 void pirx_report_opts_init(struct pirx_report_opts *o)
@@ -199,16 +200,24 @@ static const struct step steps[] = {
 	{NULL, NULL, 0}
 };
 
-static int run_lane(const struct pirx_report_ctx *ctx, int lane, struct pirx_err *err)
+/* Runs the steps of a lane, then draws their charts with one gnuplot. */
+static int run_lane(const struct pirx_report_ctx *parent, int lane, struct pirx_err *err)
 {
-	int rc = 0;
+	struct pirx_report_ctx ctx = *parent;
+	int rc = 0, n;
 
+	ctx.charts = pirx_plot_batch_new(parent->charts_dir);
 	for (const struct step *s = steps; s->what && !rc; s++) {
 		if (s->lane != lane)
 			continue;
-		pirx_report_progress(ctx, "%s", s->what);
-		rc = s->run(ctx, err);
+		pirx_report_progress(&ctx, "%s", s->what);
+		rc = s->run(&ctx, err);
 	}
+	if (rc == 0 && (n = pirx_plot_batch_count(ctx.charts)) > 0) {
+		pirx_report_progress(&ctx, "drawing %d chart%s", n, n == 1 ? "" : "s");
+		rc = pirx_plot_batch_draw(ctx.charts, err);
+	}
+	pirx_plot_batch_free(ctx.charts);
 	return rc;
 }
 

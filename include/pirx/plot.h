@@ -6,7 +6,8 @@
  * charts directory: NAME.dat (the table, tab-separated, first line the
  * column titles), NAME.gp (a script that draws NAME.svg and NAME.png from
  * NAME.dat; `gnuplot NAME.gp` inside the directory redraws them) and then
- * runs gnuplot on it as a child process, without a shell.
+ * runs gnuplot on it as a child process, without a shell, at once or
+ * later with the other charts of a batch.
  *
  * Corpus text (cluster labels, responder names, series titles) reaches
  * gnuplot only through NAME.dat, cleaned of quotes, tabs and line breaks,
@@ -70,10 +71,31 @@ void pirx_plot_series(pirx_plot *p, enum pirx_plot_style style, int col, int col
 int pirx_plot_rows(const pirx_plot *p);
 
 /*
- * Writes NAME.dat and NAME.gp into dir and renders NAME.svg and NAME.png
- * with gnuplot (the program named by $PIRX_GNUPLOT, default "gnuplot").
- * Returns 0, or PIRX_EIO (gnuplot missing or failing: err says which).
+ * Charts to draw later, all with one gnuplot: starting gnuplot costs
+ * about as much as drawing a chart, and a report lane draws up to seven.
+ * All charts of a batch are in its directory.
  */
-int pirx_plot_write(pirx_plot *p, const char *dir, struct pirx_err *err);
+typedef struct pirx_plot_batch pirx_plot_batch;
+
+pirx_plot_batch *pirx_plot_batch_new(const char *dir);
+/* Charts waiting to be drawn. */
+int pirx_plot_batch_count(const pirx_plot_batch *b);
+/*
+ * Draws every chart of b, in the order they were written, and empties b.
+ * Returns 0, or PIRX_EIO (gnuplot missing or failing: err names the
+ * script and line gnuplot names). NULL or empty does nothing.
+ */
+int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err);
+void pirx_plot_batch_free(pirx_plot_batch *b);
+
+/*
+ * Writes NAME.dat and NAME.gp into dir, then renders NAME.svg and
+ * NAME.png with gnuplot (the program named by $PIRX_GNUPLOT, default
+ * "gnuplot"): now when later is NULL (or for another directory), else
+ * when later is drawn. Returns 0, or PIRX_EIO (files not written, or
+ * gnuplot missing or failing: err says which).
+ */
+int pirx_plot_write(pirx_plot *p, const char *dir, pirx_plot_batch *later,
+		    struct pirx_err *err);
 
 #endif
