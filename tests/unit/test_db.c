@@ -50,31 +50,47 @@ static void make_db(const char *path, off_t size)
 		assert_int_equal(truncate(path, size), 0);
 }
 
-static void test_read_maps_small_files(void **state)
+/* A new one-table database in a temporary file named into path. */
+static void temp_db(char path[static 25])
 {
-	char path[] = "/tmp/pirx-test-db-XXXXXX";
-	struct pirx_err err = {0};
-	pirx_db *db = NULL;
-	int fd = mkstemp(path);
+	int fd;
 
-	(void)state;
+	strcpy(path, "/tmp/pirx-test-db-XXXXXX");
+	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
-
 	make_db(path, 0);
-	assert_int_equal(pirx_db_open(path, PIRX_DB_READ, &db, &err), 0);
+}
+
+static pirx_db *open_db(const char *path, enum pirx_db_mode mode)
+{
+	struct pirx_err err = {0};
+	pirx_db *db = NULL;
+
+	assert_int_equal(pirx_db_open(path, mode, &db, &err), 0);
+	return db;
+}
+
+static void test_read_maps_small_files(void **state)
+{
+	char path[25];
+	pirx_db *db;
+
+	(void)state;
+	temp_db(path);
+	db = open_db(path, PIRX_DB_READ);
 	assert_int_equal(pragma_int(db, "PRAGMA mmap_size"), PIRX_DB_MAP_MAX);
 	assert_int_equal(pragma_int(db, "SELECT count(*) FROM t"), 0);
 	pirx_db_close(db);
 
 	/* Writers never map. */
-	assert_int_equal(pirx_db_open(path, PIRX_DB_WRITE, &db, &err), 0);
+	db = open_db(path, PIRX_DB_WRITE);
 	assert_int_equal(pragma_int(db, "PRAGMA mmap_size"), 0);
 	pirx_db_close(db);
 
 	/* One byte over the limit: read through the page cache. */
 	make_db(path, (off_t)PIRX_DB_MAP_MAX + 1);
-	assert_int_equal(pirx_db_open(path, PIRX_DB_READ, &db, &err), 0);
+	db = open_db(path, PIRX_DB_READ);
 	assert_int_equal(pragma_int(db, "PRAGMA mmap_size"), 0);
 	assert_int_equal(pragma_int(db, "SELECT count(*) FROM t"), 0);
 	pirx_db_close(db);
@@ -85,16 +101,12 @@ static void test_read_maps_small_files(void **state)
  * while a connection is open and has read. */
 static void test_no_memory_statistics(void **state)
 {
-	char path[] = "/tmp/pirx-test-db-XXXXXX";
-	struct pirx_err err = {0};
-	pirx_db *db = NULL;
-	int fd = mkstemp(path);
+	char path[25];
+	pirx_db *db;
 
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	make_db(path, 0);
-	assert_int_equal(pirx_db_open(path, PIRX_DB_READ, &db, &err), 0);
+	temp_db(path);
+	db = open_db(path, PIRX_DB_READ);
 	assert_int_equal(pragma_int(db, "SELECT count(*) FROM t"), 0);
 	assert_int_equal(sqlite3_memory_used(), 0);
 	pirx_db_close(db);

@@ -69,6 +69,18 @@ static pirx_plot *chart(int which)
 	}
 }
 
+/* Writes charts 0..n-1 into dir, to draw now (later NULL) or with later. */
+static void write_charts(const char *dir, pirx_plot_batch *later, int n)
+{
+	struct pirx_err err;
+
+	for (int i = 0; i < n; i++) {
+		pirx_plot *p = chart(i);
+		assert_int_equal(pirx_plot_write(p, dir, later, &err), 0);
+		pirx_plot_free(p);
+	}
+}
+
 static char *sub(const char *name)
 {
 	char *dir = pirx_fs_join(base, name);
@@ -174,18 +186,10 @@ static void test_batch_same_charts(void **state)
 
 	(void)state;
 	fake_gnuplot("exec gnuplot \"$@\"");
-	for (int i = 0; i < 3; i++) {
-		pirx_plot *p = chart(i);
-		assert_int_equal(pirx_plot_write(p, one, NULL, &err), 0);
-		pirx_plot_free(p);
-	}
+	write_charts(one, NULL, 3);
 	assert_int_equal(runs(), 3);
 	fake_gnuplot("exec gnuplot \"$@\"");
-	for (int i = 0; i < 3; i++) {
-		pirx_plot *p = chart(i);
-		assert_int_equal(pirx_plot_write(p, batch, b, &err), 0);
-		pirx_plot_free(p);
-	}
+	write_charts(batch, b, 3);
 	/* Nothing drawn until the batch is. */
 	assert_int_equal(runs(), 0);
 	assert_int_equal(pirx_plot_batch_count(b), 3);
@@ -221,11 +225,7 @@ static void test_batch_failures(void **state)
 	(void)state;
 	/* gnuplot says nothing: the message names the first chart. */
 	fake_gnuplot("exit 3");
-	for (int i = 0; i < 3; i++) {
-		pirx_plot *p = chart(i);
-		assert_int_equal(pirx_plot_write(p, dir, b, &err), 0);
-		pirx_plot_free(p);
-	}
+	write_charts(dir, b, 3);
 	pirx_err_clear(&err);
 	assert_int_equal(pirx_plot_batch_draw(b, &err), PIRX_EIO);
 	assert_non_null(strstr(err.msg, "gnuplot failed on"));
@@ -233,11 +233,7 @@ static void test_batch_failures(void **state)
 
 	/* gnuplot names the script and line: that is the message. */
 	fake_gnuplot("echo 'some warning' >&2\necho '\"bars.gp\" line 19: undefined variable: x' >&2\nexit 1");
-	for (int i = 0; i < 2; i++) {
-		pirx_plot *p = chart(i);
-		assert_int_equal(pirx_plot_write(p, dir, b, &err), 0);
-		pirx_plot_free(p);
-	}
+	write_charts(dir, b, 2);
 	pirx_err_clear(&err);
 	assert_int_equal(pirx_plot_batch_draw(b, &err), PIRX_EIO);
 	assert_non_null(strstr(err.msg, "(exit 1): \"bars.gp\" line 19: undefined variable: x"));
