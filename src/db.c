@@ -93,8 +93,14 @@ int pirx_db_open(const char *path, enum pirx_db_mode mode, pirx_db **out,
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 5000);
 	if (mode == PIRX_DB_BULK) {
+		/* A bulk load appends: a page it has filled is not read again
+		 * until the index builds, so a small page cache (16 MiB) serves
+		 * it as well as a large one and is faster: 64 MiB cost a fifth
+		 * more time (fresh cache memory zeroed and faulted in, more of
+		 * it written back through the kernel) and 120 MB more memory at
+		 * 1M incidents. */
 		if ((rc = exec_plain(db, "PRAGMA page_size=16384; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-				     " PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536; PRAGMA threads=2;", err)))
+				     " PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384; PRAGMA threads=2;", err)))
 			goto out;
 	} else if (mode == PIRX_DB_READ) {
 		/* Reports read a lot: a bigger page cache (64 MiB: a report runs

@@ -1,7 +1,8 @@
 /*
  * test_db: connection settings of the SQLite adapter. Report connections
  * read small databases through a memory map and large ones through the
- * page cache (src/db.c, map_if_small); SQLite keeps no memory statistics
+ * page cache (src/db.c, map_if_small), bulk loads keep a small page cache;
+ * SQLite keeps no memory statistics
  * (configure_sqlite); an embedded INSERT prepared for many rows at once
  * (pirx_db_prepare_rows).
  */
@@ -87,6 +88,14 @@ static void test_read_maps_small_files(void **state)
 	db = open_db(path, PIRX_DB_WRITE);
 	assert_int_equal(pragma_int(db, "PRAGMA mmap_size"), 0);
 	pirx_db_close(db);
+
+	/* Bulk loads keep a small page cache (faster than 64 MiB; scale.md). */
+	unlink(path);
+	db = open_db(path, PIRX_DB_BULK);
+	assert_int_equal(pragma_int(db, "PRAGMA mmap_size"), 0);
+	assert_int_equal(pragma_int(db, "PRAGMA cache_size"), -16384);
+	pirx_db_close(db);
+	make_db(path, 0);
 
 	/* One byte over the limit: read through the page cache. */
 	make_db(path, (off_t)PIRX_DB_MAP_MAX + 1);
