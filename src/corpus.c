@@ -989,7 +989,6 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Reads one file; 0, or PIRX_EIO with L->err set. */
 /*
  * Prepares the insert `name` for one row (*one) and for LOAD_ROWS rows
  * (*many), and lets the queue run its rows LOAD_ROWS at a time: at 100k
@@ -1008,6 +1007,7 @@ static int prepare_insert(struct loader *L, const char *name, pirx_stmt **one, p
 	return 0;
 }
 
+/* Reads one file; 0, or PIRX_EIO with L->err set. */
 static int read_file(struct loader *L, const char *dir)
 {
 	char *path = pirx_fs_join(dir, L->fs->name);

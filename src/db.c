@@ -56,8 +56,8 @@ static void configure_sqlite(void)
 /*
  * Read connections map a database of up to PIRX_DB_MAP_MAX bytes (about
  * 200k incidents) into memory, so that SQLite reads its pages in place
- * instead of copying each into its page cache: the 100k report is a fifth
- * faster. Larger files are read as before: mapped pages count in the
+ * instead of copying each into its page cache: the 100k report is 12%
+ * faster (23% without huge pages for malloc). Larger files are read as before: mapped pages count in the
  * process's resident size, and at 1M incidents the two report lanes would
  * each map 1.3 GB.
  */
@@ -234,7 +234,7 @@ static const char *find_values(const char *sql)
 			if (!q)
 				break;
 			p = q;
-		} else if (strncasecmp(p, "VALUES", 6) == 0 && (p == sql || !isalnum((unsigned char)p[-1])) &&
+		} else if (strncasecmp(p, "VALUES", 6) == 0 && (p == sql || (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
 			   !isalnum((unsigned char)p[6]) && p[6] != '_') {
 			return p;
 		}

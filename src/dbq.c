@@ -6,7 +6,8 @@
  * batch goes to a FIFO that the writer thread empties in order; the caller
  * takes the next free batch, waiting only when all of them are queued. The
  * writer binds text straight from the batch (no copy) and returns the batch
- * when every row in it has been stepped. This module owns no SQL and calls
+ * when every row in it has been stepped; rows of a grouped statement are
+ * stepped many at a time (run_batch). This module owns no SQL and calls
  * SQLite only through db.h.
  */
 #include "pirx/dbq.h"

@@ -1,6 +1,7 @@
 /*
  * dbq: a queue of insert rows that a second thread binds and steps, in
- * the order they were queued, while the caller goes on reading the next
+ * the order they were queued (for grouped statements, below: in that
+ * order within each statement), while the caller goes on reading the next
  * ones. It is how `pirx load` uses both cores: parsing and checking CSV on
  * one, SQLite's record building and B-tree inserts on the other.
  *
