@@ -57,9 +57,9 @@ static void configure_sqlite(void)
  * Read connections map a database of up to PIRX_DB_MAP_MAX bytes (about
  * 200k incidents) into memory, so that SQLite reads its pages in place
  * instead of copying each into its page cache: the 100k report is 12%
- * faster (23% without huge pages for malloc). Larger files are read as before: mapped pages count in the
- * process's resident size, and at 1M incidents the two report lanes would
- * each map 1.3 GB.
+ * faster (23% without huge pages for malloc). Larger files are read as
+ * before: mapped pages count in the process's resident size, and at 1M
+ * incidents the two report lanes would each map 1.3 GB.
  */
 static int map_if_small(pirx_db *db, struct pirx_err *err)
 {
@@ -220,6 +220,11 @@ int pirx_db_prepare(pirx_db *db, const char *name, pirx_stmt **out, struct pirx_
 	return prepare(db, name, q->text, out, err);
 }
 
+static int word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
 /* The first "VALUES" of sql that is a keyword outside comments and
  * quotes; NULL when there is none. */
 static const char *find_values(const char *sql)
@@ -234,8 +239,8 @@ static const char *find_values(const char *sql)
 			if (!q)
 				break;
 			p = q;
-		} else if (strncasecmp(p, "VALUES", 6) == 0 && (p == sql || (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
-			   !isalnum((unsigned char)p[6]) && p[6] != '_') {
+		} else if (strncasecmp(p, "VALUES", 6) == 0 && (p == sql || !word_char(p[-1])) &&
+			   !word_char(p[6])) {
 			return p;
 		}
 	}
@@ -244,12 +249,16 @@ static const char *find_values(const char *sql)
 
 /*
  * Appends the parameter tuple tuple[0..n) to b with every ?N renumbered
- * to ?(N + shift). Returns -1 when it holds a parameter that is not ?N.
+ * to ?(N + shift). Returns the largest N, or -1 when the tuple holds a
+ * parameter that is not ?N.
  */
 static int append_tuple(struct pirx_buf *b, const char *tuple, size_t n, int shift)
 {
+	int most = 0;
+
 	for (size_t i = 0; i < n; i++) {
 		char c = tuple[i];
+		int k;
 		if (c == ':' || c == '@' || c == '$')
 			return -1;
 		if (c != '?') {
@@ -258,11 +267,14 @@ static int append_tuple(struct pirx_buf *b, const char *tuple, size_t n, int shi
 		}
 		if (i + 1 >= n || !isdigit((unsigned char)tuple[i + 1]))
 			return -1;
-		pirx_buf_printf(b, "?%d", atoi(tuple + i + 1) + shift);
+		k = atoi(tuple + i + 1);
+		if (k > most)
+			most = k;
+		pirx_buf_printf(b, "?%d", k + shift);
 		while (i + 1 < n && isdigit((unsigned char)tuple[i + 1]))
 			i++;
 	}
-	return 0;
+	return most;
 }
 
 int pirx_db_prepare_rows(pirx_db *db, const char *name, int rows, pirx_stmt **out,
@@ -271,21 +283,15 @@ int pirx_db_prepare_rows(pirx_db *db, const char *name, int rows, pirx_stmt **ou
 	const struct pirx_embed *q = pirx_embed_find(pirx_embedded_queries, name);
 	const char *values, *open, *close, *rest;
 	struct pirx_buf b;
-	pirx_stmt *one = NULL;
-	int params, rc;
+	int params = 0, rc;
 
 	if (!q)
 		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL, "no query named '%s'", name);
-	/* The same query for one row tells how many parameters a row has. */
-	if ((rc = prepare(db, name, q->text, &one, err)) != 0)
-		return rc;
-	params = pirx_stmt_param_count(one);
-	pirx_stmt_finalize(one);
 	values = find_values(q->text);
 	open = values ? values + 6 + strspn(values + 6, " \t\r\n") : NULL;
 	close = open && *open == '(' ? strchr(open, ')') : NULL;
 	rest = close ? close + 1 + strspn(close + 1, " \t\r\n;") : NULL;
-	if (rows < 1 || params < 1 || !rest || *rest)
+	if (rows < 1 || !rest || *rest)
 		return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL,
 				    "query '%s' is not an INSERT of one VALUES row", name);
 	pirx_buf_init(&b);
@@ -293,11 +299,15 @@ int pirx_db_prepare_rows(pirx_db *db, const char *name, int rows, pirx_stmt **ou
 	for (int r = 0; r < rows; r++) {
 		if (r)
 			pirx_buf_puts(&b, ",\n       ");
-		if (append_tuple(&b, open, (size_t)(close + 1 - open), r * params) != 0) {
+		/* The first row tells how many parameters a row has. */
+		rc = append_tuple(&b, open, (size_t)(close + 1 - open), r * params);
+		if (rc < 1) {
 			pirx_buf_release(&b);
 			return pirx_err_set(err, PIRX_EUSAGE, NULL, 0, NULL,
-					    "query '%s': only numbered parameters (?N) can be repeated", name);
+					    rc < 0 ? "query '%s': only numbered parameters (?N) can be repeated"
+						   : "query '%s' has no parameters to repeat", name);
 		}
+		params = rc;
 	}
 	rc = prepare(db, name, pirx_buf_str(&b), out, err);
 	pirx_buf_release(&b);

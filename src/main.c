@@ -89,7 +89,6 @@ int main(int argc, char **argv)
 	const struct command *c;
 	int rc;
 
-	pirx_mem_use_huge_pages(argv);
 	if (argc < 2)
 		return help(stderr, NULL) == PIRX_EXIT_OK ? PIRX_EXIT_USAGE : PIRX_EXIT_USAGE;
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
@@ -99,6 +98,8 @@ int main(int argc, char **argv)
 		   strcmp(argv[1], "-h") == 0) {
 		rc = help(stdout, argc > 2 ? argv[2] : NULL);
 	} else if ((c = find(argv[1]))) {
+		/* Only a command that runs pays for the second start. */
+		pirx_mem_use_huge_pages(argv);
 		rc = c->fn(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "pirx: no command named '%s'; see 'pirx help'\n", argv[1]);

@@ -41,12 +41,13 @@ char *pirx_xstrndup(const char *s, size_t n);
  */
 char *pirx_mem_tunables(const char *tunables, const char *thp_mode);
 /*
- * main calls this first: when pirx_mem_tunables has a value, the program
- * executes its own file again (the one /proc/self/exe names, with the same
- * arguments, in the same process) with it in its environment. It returns, and the program goes on as it
- * is, when there is nothing to do, when PIRX_HUGEPAGES=0, under valgrind
- * or a sanitizer (their own allocators, which the exec would leave), and
- * when the exec fails.
+ * main calls this before it runs a command: when pirx_mem_tunables has a
+ * value, the program executes its own file again (the one /proc/self/exe
+ * names, with the same arguments, in the same process) with it in its
+ * environment. It returns, and the program goes on as it is, when there
+ * is nothing to do, when PIRX_HUGEPAGES=0, under valgrind or a sanitizer
+ * (their own allocators, which the exec would leave), and when the exec
+ * fails.
  */
 void pirx_mem_use_huge_pages(char **argv);
 
