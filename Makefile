@@ -33,6 +33,7 @@ DEB_PKGS := gcc make pkg-config libsqlite3-dev libgsl-dev libcsv-dev \
 # Only for `make check` (headless browser test of report.html) and `make bench`.
 CHECK_PKGS := chromium
 BENCH_PKGS := time python3-pandas
+PG_PKGS := postgresql
 VALGRIND_PKGS := valgrind
 
 LIB_SRC   := $(filter-out src/main.c,$(sort $(wildcard src/*.c)))
@@ -44,7 +45,7 @@ UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 HEADERS   := $(wildcard include/pirx/*.h)
 
-.PHONY: all deps run check valgrind tsan unit e2e bench fuzz install clean
+.PHONY: all deps run check valgrind tsan unit e2e bench pgcheck fuzz install clean
 
 all: $(BUILD)/pirx
 
@@ -112,6 +113,13 @@ tsan: deps
 	  build/tsan/pirx build/tsan/tests/test_dbq build/tsan/tests/test_corpus
 	@build/tsan/tests/test_dbq && build/tsan/tests/test_corpus
 	@TZ=UTC LC_ALL=C BUILD=build/tsan E2E_ONLY=0016-load-writer-thread sh tests/e2e/run.sh
+
+# queries/ on PostgreSQL, translated as docs/scale.md says, against SQLite's
+# answers (tests/pg/run.sh; a throwaway cluster, about 20 s).
+pgcheck: EXTRA_PKGS += $(PG_PKGS)
+pgcheck: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh tests/pg/run.sh
 
 bench: EXTRA_PKGS += $(BENCH_PKGS)
 bench: deps

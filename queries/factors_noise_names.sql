@@ -6,6 +6,6 @@ SELECT name FROM (
     SELECT service AS name FROM incident_services
     UNION SELECT service FROM incidents WHERE service IS NOT NULL AND instr(service, ';') = 0
     UNION SELECT team FROM incidents WHERE team IS NOT NULL
-)
+) AS names
 WHERE name <> ''
 ORDER BY name;
