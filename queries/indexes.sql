@@ -3,20 +3,18 @@
 -- load, so only the ids other tables join on get an index (incidents.id,
 -- roster.responder); factors.id and action_items.id are unique without
 -- one. Each index below serves a query of the report (docs/scale.md):
---   incidents_id                joins on incident_id (oncall_engagements,
---                               factors_services, factors_rows)
+--   incidents_id                joins on incident_id (oncall_engagements)
 --   incidents_started           every month-window query
 --   incident_services_incident  factors_services, read in index order
---   factors_incident            factors_rows
 --   action_items_incident       reviews_incidents (covering: counts items
 --                               created before as-of without the table)
 --   pages_responder             oncall_pages (covering, in order)
 --   roster_responder            oncall_roster
--- responders has none: oncall_engagements reads it in one sequential scan.
+-- responders and factors have none: oncall_engagements and factors_rows
+-- read them in one sequential scan.
 CREATE UNIQUE INDEX incidents_id ON incidents (id);
 CREATE INDEX incidents_started ON incidents (started_at);
 CREATE INDEX incident_services_incident ON incident_services (incident_id, service);
-CREATE INDEX factors_incident ON factors (incident_id);
 CREATE INDEX action_items_incident ON action_items (incident_id, created_at);
 CREATE INDEX pages_responder ON pages (responder, paged_at);
 CREATE UNIQUE INDEX roster_responder ON roster (responder);

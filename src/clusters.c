@@ -1080,10 +1080,9 @@ struct corpus {
 	size_t *fid;               /* factor rows: offset of the id */
 	long *finc;
 	long *ftext;               /* index into texts */
-	long nrows, rows_cap;
+	long nrows;
 	pirx_strtab *texts;        /* distinct raw texts */
-	long *tweight;
-	long tw_cap;
+	long *tweight;             /* factor rows per text */
 	char **noise;
 	long nnoise, noise_cap;
 };
@@ -1104,6 +1103,112 @@ static void corpus_release(struct corpus *c)
 	for (long i = 0; i < c->nnoise; i++)
 		free(c->noise[i]);
 	free(c->noise);
+}
+
+/* A factor row as read, before it takes its place. */
+struct raw_row {
+	long inc;       /* index in c->incidents */
+	long line;      /* source_line */
+	long text;      /* index in the file-order table of texts */
+	size_t id;      /* offset of the factor id in c->fid_text */
+	const char *idp;/* the id itself, once c->fid_text is complete */
+};
+
+/* Factor rows of one incident: by source line, then factor id. */
+static int cmp_raw_row(const void *x, const void *y)
+{
+	const struct raw_row *a = x, *b = y;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return strcmp(a->idp, b->idp);
+}
+
+/*
+ * The factor rows of the counted incidents, in the order
+ * factor_assignments.csv lists them: by incident (start, then id: the
+ * order of c->incidents), then source line, then factor id; texts are
+ * numbered in order of first use in that order. The query reads the table
+ * in file order and the rows are put in order here, by the incident index
+ * each row looks up anyway: SQLite's join and sort took twice as long as
+ * the whole read does now.
+ */
+static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c, struct pirx_err *err)
+{
+	pirx_stmt *st = NULL;
+	pirx_strtab *seen = pirx_strtab_new();
+	struct raw_row *raw = NULL, *sorted = NULL;
+	long nraw = 0, cap = 0, ninc = pirx_strtab_count(c->incidents), ntext, *text_of = NULL;
+	size_t *start = NULL;
+	int rc, step;
+
+	if ((rc = pirx_db_prepare(ctx->db, "factors_rows", &st, err)))
+		goto out;
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1));
+		const char *id = pirx_stmt_text(st, 0);
+		if (inc < 0)
+			continue;
+		if (nraw == cap) {
+			cap = cap ? cap * 2 : 4096;
+			raw = pirx_xreallocarray(raw, (size_t)cap, sizeof(*raw));
+		}
+		raw[nraw].inc = inc;
+		raw[nraw].line = (long)pirx_stmt_int64(st, 3);
+		raw[nraw].text = pirx_strtab_intern(seen, pirx_stmt_text(st, 2), pirx_stmt_bytes(st, 2), NULL);
+		raw[nraw].id = c->fid_text.len;
+		pirx_buf_append(&c->fid_text, id, strlen(id) + 1);
+		nraw++;
+	}
+	if ((rc = step < 0 ? step : 0))
+		goto out;
+
+	/* By incident (a counting sort: the rows come in file order, mostly
+	 * grouped already), then each incident's few rows by line and id. */
+	start = pirx_xcalloc((size_t)ninc + 1, sizeof(*start));
+	sorted = pirx_xmalloc((size_t)(nraw ? nraw : 1) * sizeof(*sorted));
+	for (long r = 0; r < nraw; r++)
+		start[raw[r].inc + 1]++;
+	for (long i = 0; i < ninc; i++)
+		start[i + 1] += start[i];
+	for (long r = 0; r < nraw; r++) {
+		struct raw_row *to = &sorted[start[raw[r].inc]++];
+		*to = raw[r];
+		to->idp = c->fid_text.data + to->id;
+	}
+	for (long i = 0, from = 0; i < ninc; i++) {
+		long end = (long)start[i];   /* now the end of incident i's rows */
+		if (end - from > 1)
+			qsort(sorted + from, (size_t)(end - from), sizeof(*sorted), cmp_raw_row);
+		from = end;
+	}
+
+	c->nrows = nraw;
+	c->fid = pirx_xmalloc((size_t)(nraw ? nraw : 1) * sizeof(size_t));
+	c->finc = pirx_xmalloc((size_t)(nraw ? nraw : 1) * sizeof(long));
+	c->ftext = pirx_xmalloc((size_t)(nraw ? nraw : 1) * sizeof(long));
+	ntext = pirx_strtab_count(seen);
+	c->tweight = pirx_xcalloc((size_t)(ntext ? ntext : 1), sizeof(long));
+	text_of = pirx_xmalloc((size_t)(ntext ? ntext : 1) * sizeof(long));
+	for (long t = 0; t < ntext; t++)
+		text_of[t] = -1;
+	for (long r = 0; r < nraw; r++) {
+		long t = text_of[sorted[r].text];
+		if (t < 0)
+			t = text_of[sorted[r].text] = pirx_strtab_intern(c->texts, pirx_strtab_str(seen, sorted[r].text), -1, NULL);
+		c->tweight[t]++;
+		c->fid[r] = sorted[r].id;
+		c->finc[r] = sorted[r].inc;
+		c->ftext[r] = t;
+	}
+out:
+	pirx_stmt_finalize(st);
+	pirx_strtab_free(seen);
+	free(raw);
+	free(sorted);
+	free(start);
+	free(text_of);
+	return rc;
 }
 
 static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, struct pirx_err *err)
@@ -1134,19 +1239,25 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	st = NULL;
 	ninc = pirx_strtab_count(c->incidents);
 
+	/* Every incident's services in (incident id, service) order; those of
+	 * uncounted incidents are skipped, and a pair listed twice counts once
+	 * (it comes right after itself). */
 	if ((rc = pirx_db_prepare(ctx->db, "factors_services", &st, err)))
 		goto out;
-	pirx_stmt_bind_int64(st, 1, ctx->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
 		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0));
+		long svc;
 		if (inc < 0)
+			continue;
+		svc = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
+		if (npairs && pairs[npairs - 1][0] == inc && pairs[npairs - 1][1] == svc)
 			continue;
 		if (npairs == pcap) {
 			pcap = pcap ? pcap * 2 : 1024;
 			pairs = pirx_xreallocarray(pairs, (size_t)pcap, sizeof(*pairs));
 		}
 		pairs[npairs][0] = inc;
-		pairs[npairs][1] = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
+		pairs[npairs][1] = svc;
 		npairs++;
 	}
 	if ((rc = step < 0 ? step : 0))
@@ -1180,38 +1291,9 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	pirx_stmt_finalize(st);
 	st = NULL;
 
-	if ((rc = pirx_db_prepare(ctx->db, "factors_rows", &st, err)))
-		goto out;
-	pirx_stmt_bind_int64(st, 1, ctx->as_of);
-	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1));
-		long t;
-		if (inc < 0)
-			continue;
-		if (c->nrows == c->rows_cap) {
-			c->rows_cap = c->rows_cap ? c->rows_cap * 2 : 4096;
-			c->fid = pirx_xreallocarray(c->fid, (size_t)c->rows_cap, sizeof(size_t));
-			c->finc = pirx_xreallocarray(c->finc, (size_t)c->rows_cap, sizeof(long));
-			c->ftext = pirx_xreallocarray(c->ftext, (size_t)c->rows_cap, sizeof(long));
-		}
-		t = pirx_strtab_intern(c->texts, pirx_stmt_text(st, 2), pirx_stmt_bytes(st, 2), NULL);
-		if (t >= c->tw_cap) {
-			long old = c->tw_cap;
-			c->tw_cap = c->tw_cap ? c->tw_cap * 2 : 4096;
-			c->tweight = pirx_xreallocarray(c->tweight, (size_t)c->tw_cap, sizeof(long));
-			memset(c->tweight + old, 0, (size_t)(c->tw_cap - old) * sizeof(long));
-		}
-		c->tweight[t]++;
-		{
-			const char *id = pirx_stmt_text(st, 0);
-			c->fid[c->nrows] = c->fid_text.len;
-			pirx_buf_append(&c->fid_text, id, strlen(id) + 1);
-		}
-		c->finc[c->nrows] = inc;
-		c->ftext[c->nrows] = t;
-		c->nrows++;
-	}
-	rc = step < 0 ? step : 0;
+	pirx_stmt_finalize(st);
+	st = NULL;
+	rc = read_factor_rows(ctx, c, err);
 out:
 	pirx_stmt_finalize(st);
 	free(pairs);
