@@ -10,6 +10,9 @@
  *   I4 2026-02-15 checkout;search   expired certificate + disk full on the log volume
  *   I5 2026-03-05 billing           disk full
  *   I6 2026-04-02 checkout          certificate expired   (after as-of: ignored)
+ *
+ * The same corpus inserted in another order, with a service listed twice,
+ * gives the same files: the step orders rows itself (clusters.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -65,10 +68,15 @@ static void incident(pirx_db *db, const char *id, const char *services, const ch
 		exec(db, "INSERT INTO incident_services (incident_id, service) VALUES (?1, ?2)", id, s, 0, NULL);
 }
 
-static void factor(pirx_db *db, const char *id, const char *incident_id, const char *text)
+static void factor_at(pirx_db *db, const char *id, const char *incident_id, int line, const char *text)
 {
 	exec(db, "INSERT INTO factors (id, incident_id, source_line, text) VALUES (?1, ?2, ?3, ?4)",
-	     id, incident_id, 1, text);
+	     id, incident_id, line, text);
+}
+
+static void factor(pirx_db *db, const char *id, const char *incident_id, const char *text)
+{
+	factor_at(db, id, incident_id, 1, text);
 }
 
 static char *slurp(const char *dir, const char *name)
@@ -84,22 +92,9 @@ static char *slurp(const char *dir, const char *name)
 	return buf;
 }
 
-static void test_hand_made_corpus(void **state)
+/* The hand-made corpus in file order. */
+static void fill_in_order(pirx_db *db)
 {
-	char dir[] = "/tmp/pirx-test-recurrence-XXXXXX";
-	struct pirx_report_ctx ctx;
-	struct pirx_err err;
-	pirx_db *db = NULL;
-	char *dbpath, *charts, *s;
-	int month;
-
-	(void)state;
-	assert_non_null(mkdtemp(dir));
-	dbpath = pirx_fs_join(dir, "t.db");
-	charts = pirx_fs_join(dir, "charts");
-	assert_int_equal(pirx_fs_mkdir_p(charts, &err), 0);
-	assert_int_equal(pirx_db_open(dbpath, PIRX_DB_CREATE, &db, &err), 0);
-	assert_int_equal(pirx_db_run_script(db, "schema", &err), 0);
 	incident(db, "I1", "checkout", "2025-12-25T00:00:00Z");
 	incident(db, "I2", "checkout", "2026-01-10T00:00:00Z");
 	incident(db, "I3", "search", "2026-01-20T12:00:00Z");
@@ -113,12 +108,59 @@ static void test_hand_made_corpus(void **state)
 	factor(db, "I4#2", "I4", "disk full on the log volume");
 	factor(db, "I5#1", "I5", "disk full");
 	factor(db, "I6#1", "I6", "certificate expired");
+}
+
+/* The same rows, inserted newest first, factors before their incidents'
+ * order and I4's second factor before its first (both on one line: the
+ * id decides); I4 lists checkout twice. */
+static void fill_scrambled(pirx_db *db)
+{
+	factor(db, "I6#1", "I6", "certificate expired");
+	factor(db, "I4#2", "I4", "disk full on the log volume");
+	factor(db, "I5#1", "I5", "disk full");
+	factor(db, "I2#1", "I2", "the TLS certificate expired on checkout");
+	factor(db, "I4#1", "I4", "expired certificate");
+	factor(db, "I3#1", "I3", "cert expired again");
+	factor(db, "I1#1", "I1", "certificate expired");
+	incident(db, "I6", "checkout", "2026-04-02T00:00:00Z");
+	incident(db, "I5", "billing", "2026-03-05T00:00:00Z");
+	incident(db, "I4", "search;checkout;checkout", "2026-02-15T00:00:00Z");
+	incident(db, "I3", "search", "2026-01-20T12:00:00Z");
+	incident(db, "I1", "checkout", "2025-12-25T00:00:00Z");
+	incident(db, "I2", "checkout", "2026-01-10T00:00:00Z");
+}
+
+/* A scratch folder with a database filled by fill, and the step run on it
+ * for report month 2026-03, window 3. */
+struct fixture {
+	char dir[40];
+	char *charts;
+	pirx_db *db;
+};
+
+static void run_step(struct fixture *f, void (*fill)(pirx_db *db))
+{
+	struct pirx_report_ctx ctx;
+	struct pirx_err err;
+	char *dbpath;
+	int month;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/pirx-test-recurrence-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	dbpath = pirx_fs_join(f->dir, "t.db");
+	f->charts = pirx_fs_join(f->dir, "charts");
+	assert_int_equal(pirx_fs_mkdir_p(f->charts, &err), 0);
+	assert_int_equal(pirx_db_open(dbpath, PIRX_DB_CREATE, &f->db, &err), 0);
+	free(dbpath);
+	assert_int_equal(pirx_db_run_script(f->db, "schema", &err), 0);
+	fill(f->db);
+	assert_int_equal(pirx_db_run_script(f->db, "indexes", &err), 0);
 
 	memset(&ctx, 0, sizeof(ctx));
 	assert_int_equal(pirx_month_parse("2026-03", &month), 0);
-	ctx.db = db;
-	ctx.dir = dir;
-	ctx.charts_dir = charts;
+	ctx.db = f->db;
+	ctx.dir = f->dir;
+	ctx.charts_dir = f->charts;
 	ctx.month = month;
 	ctx.window = 3;
 	ctx.window_start = month - 2;
@@ -126,8 +168,22 @@ static void test_hand_made_corpus(void **state)
 	ctx.as_of = pirx_month_start(month + 1);
 	ctx.seed = 1;
 	assert_int_equal(pirx_clusters_run(&ctx, &err), 0);
+}
 
-	s = slurp(dir, "factor_assignments.csv");
+static void fixture_done(struct fixture *f)
+{
+	pirx_db_close(f->db);
+	pirx_fs_rmtree(f->dir);
+	free(f->charts);
+}
+
+static void check_corpus(void (*fill)(pirx_db *db))
+{
+	struct fixture f;
+	char *s;
+
+	run_step(&f, fill);
+	s = slurp(f.dir, "factor_assignments.csv");
 	assert_string_equal(s,
 		"factor_id,incident_id,cluster_id\n"
 		"I1#1,I1,cert-expiry\n"
@@ -137,38 +193,77 @@ static void test_hand_made_corpus(void **state)
 		"I4#2,I4,disk-full\n"
 		"I5#1,I5,disk-full\n");
 	free(s);
-	s = slurp(dir, "factor_clusters.csv");
+	s = slurp(f.dir, "factor_clusters.csv");
 	assert_string_equal(s,
 		"cluster_id,label,factors,incidents,services,first_seen,last_seen,example,category,source\n"
 		"cert-expiry,Certificate expiry,4,4,2,2025-12-25T00:00:00Z,2026-02-15T00:00:00Z,the TLS certificate expired on checkout,technical,taxonomy\n"
 		"disk-full,Disk full,2,2,3,2026-02-15T00:00:00Z,2026-03-05T00:00:00Z,disk full on the log volume,technical,taxonomy\n");
 	free(s);
-	s = slurp(dir, "recurrence.csv");
+	s = slurp(f.dir, "recurrence.csv");
 	assert_string_equal(s,
 		"cluster_id,label,window_incidents,month_incidents,months_active,services,median_gap_days,last_seen,recurring\n"
 		"cert-expiry,Certificate expiry,3,0,2,2,18.00,2026-02-15T00:00:00Z,yes\n"
 		"disk-full,Disk full,2,1,2,3,18.00,2026-03-05T00:00:00Z,no\n");
 	free(s);
-	s = slurp(dir, "repeat_incidents.csv");
+	s = slurp(f.dir, "repeat_incidents.csv");
 	assert_string_equal(s,
 		"incident_id,previous_incident_id,service,cluster_id,days_apart\n"
 		"I2,I1,checkout,cert-expiry,16.00\n"
 		"I4,I3,search,cert-expiry,25.50\n");
 	free(s);
-	s = slurp(charts, "top_patterns.dat");
+	s = slurp(f.charts, "top_patterns.dat");
 	assert_non_null(strstr(s, "Certificate expiry"));
 	free(s);
 
-	pirx_db_close(db);
-	pirx_fs_rmtree(dir);
-	free(dbpath);
-	free(charts);
+	fixture_done(&f);
+}
+
+static void test_hand_made_corpus(void **state)
+{
+	(void)state;
+	check_corpus(fill_in_order);
+}
+
+static void test_any_row_order(void **state)
+{
+	(void)state;
+	check_corpus(fill_scrambled);
+}
+
+/* Within an incident, factors go by line, then id. */
+static void fill_lines(pirx_db *db)
+{
+	fill_in_order(db);
+	exec(db, "UPDATE factors SET source_line = 9 WHERE id = 'I4#1'", NULL, NULL, 0, NULL);
+	exec(db, "UPDATE factors SET source_line = 4 WHERE id = 'I4#2'", NULL, NULL, 0, NULL);
+}
+
+static void test_factors_by_line(void **state)
+{
+	struct fixture f;
+	char *s;
+
+	(void)state;
+	run_step(&f, fill_lines);
+	s = slurp(f.dir, "factor_assignments.csv");
+	assert_string_equal(s,
+		"factor_id,incident_id,cluster_id\n"
+		"I1#1,I1,cert-expiry\n"
+		"I2#1,I2,cert-expiry\n"
+		"I3#1,I3,cert-expiry\n"
+		"I4#2,I4,disk-full\n"
+		"I4#1,I4,cert-expiry\n"
+		"I5#1,I5,disk-full\n");
+	free(s);
+	fixture_done(&f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_made_corpus),
+		cmocka_unit_test(test_any_row_order),
+		cmocka_unit_test(test_factors_by_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
