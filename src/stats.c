@@ -292,6 +292,53 @@ static int huber_wls(const double *x, const double *y, const int *group, size_t 
 }
 
 /*
+ * Newton's method for the Huber fit at a fixed scale sc, over the
+ * observations whose group is not `skip`: each step solves the normal
+ * equations of the observations inside the Huber corner (|u| <= k) for the
+ * step that zeroes the estimating equations sum psi(u_i) (1, x_i), which
+ * is where IRLS converges too. The objective is piecewise quadratic, so
+ * once the inside set stops changing one step lands on the solution: 2-4
+ * passes where IRLS takes about 10 (the jackknife refits, 12 per series,
+ * were most of the trends step). Stops on the IRLS criterion; returns 0,
+ * or -1 when a step is singular or it has not converged in 30 steps (the
+ * caller then runs IRLS from the start instead).
+ */
+static int huber_newton(const double *x, const double *y, const int *group, size_t n,
+			int skip_any, int skip, double sc, double *a, double *b)
+{
+	for (int iter = 0; iter < 30; iter++) {
+		double s0 = 0, s1 = 0, s2 = 0, g0 = 0, g1 = 0, det, da, db;
+
+		for (size_t i = 0; i < n; i++) {
+			double u, psi;
+			if (skip_any && group[i] == skip)
+				continue;
+			u = (y[i] - *a - *b * x[i]) / sc;
+			if (fabs(u) <= HUBER_K) {
+				psi = u;
+				s0 += 1;
+				s1 += x[i];
+				s2 += x[i] * x[i];
+			} else {
+				psi = u > 0 ? HUBER_K : -HUBER_K;
+			}
+			g0 += psi;
+			g1 += psi * x[i];
+		}
+		det = s0 * s2 - s1 * s1;
+		if (!(fabs(det) > 1e-12 * (s0 * s2 + 1e-300)))
+			return -1;
+		da = sc * (s2 * g0 - s1 * g1) / det;
+		db = sc * (s0 * g1 - s1 * g0) / det;
+		*a += da;
+		*b += db;
+		if (fabs(da) < 1e-10 * (1 + fabs(*a)) && fabs(db) < 1e-10 * (1 + fabs(*b)))
+			return 0;
+	}
+	return -1;
+}
+
+/*
  * Huber IRLS for y = a + b x over the observations whose group is not
  * `skip` (pass skip_any = 0 to use all). Starts from *a, *b. When *s is
  * 0 the scale is re-estimated from the residuals at every iteration
@@ -304,6 +351,14 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 {
 	int fixed = *s > 0;
 
+	if (fixed) {
+		double na = *a, nb = *b;
+		if (huber_newton(x, y, group, n, skip_any, skip, *s, &na, &nb) == 0) {
+			*a = na;
+			*b = nb;
+			return 0;
+		}
+	}
 	for (int iter = 0; iter < 200; iter++) {
 		double pa = *a, pb = *b, sc;
 		size_t m = 0;
