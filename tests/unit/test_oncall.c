@@ -276,6 +276,46 @@ static void test_overlaps_and_months(void **state)
 	pirx_db_close(db);
 }
 
+/* Engagements are ordered and joined to their incidents by oncall.c:
+ * inserted in any order they give the same figures, names go in byte order
+ * ("Zoe" before "amy") as the roster and pages queries sort them, and an
+ * engagement of an incident not in the corpus is left out. */
+static void test_engagements_in_any_order(void **state)
+{
+	pirx_db *db = db_new();
+	struct pirx_oncall *o;
+	const struct pirx_oncall_row *r;
+
+	(void)state;
+	/* Wed 2025-01-15, working hours. */
+	incident(db, "A", T("2025-01-15T10:00Z"), T("2025-01-15T12:00Z"));
+	incident(db, "B", T("2025-01-15T11:00Z"), T("2025-01-15T13:00Z"));
+	engage(db, "A", "amy", T("2025-01-15T12:30Z"), T("2025-01-15T14:00Z"));
+	engage(db, "B", "amy", T("2025-01-15T11:00Z"), -1);
+	engage(db, "X", "Zoe", T("2025-01-15T09:00Z"), T("2025-01-15T23:00Z"));
+	engage(db, "A", "Zoe", T("2025-01-15T10:00Z"), -1);
+	engage(db, "A", "amy", T("2025-01-15T10:00Z"), T("2025-01-15T10:30Z"));
+	page(db, "amy", T("2025-01-15T11:00Z"));
+	page(db, "Zoe", T("2025-01-15T10:00Z"));
+	o = compute(db, "2025-01", 0);
+	assert_int_equal(o->nresponders, 2);
+	assert_string_equal(o->responders[0].name, "Zoe");
+	assert_string_equal(o->responders[1].name, "amy");
+	/* 10:00-10:30 and 11:00-14:00 (B until resolved, then A again). */
+	r = row_of(o, "amy", "2025-01");
+	assert_int_equal(r->incidents, 2);
+	assert_int_equal(r->engaged_s, 7 * H / 2);
+	assert_int_equal(r->pages, 1);
+	/* A until resolved; X is not an incident of the corpus. */
+	r = row_of(o, "Zoe", "2025-01");
+	assert_int_equal(r->incidents, 1);
+	assert_int_equal(r->engaged_s, 2 * H);
+	assert_int_equal(r->offhours_s, 0);
+	assert_int_equal(r->pages, 1);
+	pirx_oncall_free(o);
+	pirx_db_close(db);
+}
+
 static void test_unknown_zones(void **state)
 {
 	pirx_db *db = db_new();
@@ -518,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_dst_berlin),
 		cmocka_unit_test(test_dst_new_york),
 		cmocka_unit_test(test_overlaps_and_months),
+		cmocka_unit_test(test_engagements_in_any_order),
 		cmocka_unit_test(test_unknown_zones),
 		cmocka_unit_test(test_page_edges_and_runs),
 		cmocka_unit_test(test_score_and_reasons),
