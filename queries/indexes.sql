@@ -1,9 +1,11 @@
 -- indexes: created once after the bulk insert of pirx load (faster than
 -- maintaining them row by row). Ids were already checked unique by the
--- load, so only the ids other tables join on get an index (incidents.id,
--- roster.responder); factors.id and action_items.id are unique without
--- one. Each index below serves a query of the report (docs/scale.md):
---   incidents_id                joins on incident_id (oncall_engagements)
+-- load; factors.id and action_items.id are unique without an index.
+--   incidents_id                the corpus's key: no report query needs it
+--                               since clusters.c and oncall.c join in
+--                               memory, but a team's own queries join on it
+--                               and it keeps ids unique in the file itself
+-- Each index below serves a query of the report (docs/scale.md):
 --   incidents_started           every month-window query
 --   incident_services_incident  factors_services, read in index order
 --   action_items_incident       reviews_incidents (covering: counts items
