@@ -1084,7 +1084,7 @@ struct corpus {
 	pirx_strtab *texts;        /* distinct raw texts */
 	long *tweight;             /* factor rows per text */
 	char **noise;
-	long nnoise, noise_cap;
+	long nnoise;
 };
 
 static void corpus_release(struct corpus *c)
@@ -1211,9 +1211,21 @@ out:
 	return rc;
 }
 
+static int cmp_cstr(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/*
+ * The counted incidents (started before as-of, in start and id order),
+ * their services, their factor rows (read_factor_rows) and the noise
+ * names: every service and team the corpus names, which are removed from
+ * factor texts before clustering (they say where, not what failed).
+ */
 static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, struct pirx_err *err)
 {
 	pirx_stmt *st = NULL;
+	pirx_strtab *noise = pirx_strtab_new();
 	int rc, step;
 	long ninc, *count = NULL;
 	long (*pairs)[2] = NULL;
@@ -1222,11 +1234,20 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	c->incidents = pirx_strtab_new();
 	c->services = pirx_strtab_new();
 	c->texts = pirx_strtab_new();
+	/* Every incident: those started before as-of are counted (and come
+	 * first); every one's team and single service are noise names. */
 	if ((rc = pirx_db_prepare(ctx->db, "factors_incidents", &st, err)))
 		goto out;
-	pirx_stmt_bind_int64(st, 1, ctx->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long id = pirx_strtab_intern(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
+		long id;
+		if (!pirx_stmt_is_null(st, 2) && pirx_stmt_bytes(st, 2) > 0 &&
+		    !memchr(pirx_stmt_text(st, 2), ';', (size_t)pirx_stmt_bytes(st, 2)))
+			pirx_strtab_intern(noise, pirx_stmt_text(st, 2), pirx_stmt_bytes(st, 2), NULL);
+		if (!pirx_stmt_is_null(st, 3) && pirx_stmt_bytes(st, 3) > 0)
+			pirx_strtab_intern(noise, pirx_stmt_text(st, 3), pirx_stmt_bytes(st, 3), NULL);
+		if (pirx_stmt_int64(st, 1) >= ctx->as_of)
+			continue;
+		id = pirx_strtab_intern(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
 		if (id >= c->ninc_cap) {
 			c->ninc_cap = c->ninc_cap ? c->ninc_cap * 2 : 1024;
 			c->started_at = pirx_xreallocarray(c->started_at, (size_t)c->ninc_cap, sizeof(int64_t));
@@ -1239,17 +1260,16 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	st = NULL;
 	ninc = pirx_strtab_count(c->incidents);
 
-	/* Every incident's services in (incident id, service) order; those of
-	 * uncounted incidents are skipped, and a pair listed twice counts once
-	 * (it comes right after itself). */
+	/* Every incident's services in (incident id, service) order: each is a
+	 * noise name; those of counted incidents are kept, and a pair listed
+	 * twice counts once (it comes right after itself). */
 	if ((rc = pirx_db_prepare(ctx->db, "factors_services", &st, err)))
 		goto out;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
 		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0));
-		long svc;
+		long svc = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
 		if (inc < 0)
 			continue;
-		svc = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
 		if (npairs && pairs[npairs - 1][0] == inc && pairs[npairs - 1][1] == svc)
 			continue;
 		if (npairs == pcap) {
@@ -1277,24 +1297,21 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	}
 	c->nsvc = npairs;
 
-	if ((rc = pirx_db_prepare(ctx->db, "factors_noise_names", &st, err)))
-		goto out;
-	while ((step = pirx_stmt_step(st, err)) == 1) {
-		if (c->nnoise == c->noise_cap) {
-			c->noise_cap = c->noise_cap ? c->noise_cap * 2 : 64;
-			c->noise = pirx_xreallocarray(c->noise, (size_t)c->noise_cap, sizeof(char *));
-		}
-		c->noise[c->nnoise++] = pirx_xstrdup(pirx_stmt_text(st, 0));
-	}
-	if ((rc = step < 0 ? step : 0))
-		goto out;
-	pirx_stmt_finalize(st);
-	st = NULL;
+	/* The corpus's own service and team names, in byte order. */
+	for (long i = 0; i < pirx_strtab_count(c->services); i++)
+		if (*pirx_strtab_str(c->services, i))
+			pirx_strtab_intern(noise, pirx_strtab_str(c->services, i), -1, NULL);
+	c->nnoise = pirx_strtab_count(noise);
+	c->noise = pirx_xmalloc((size_t)(c->nnoise ? c->nnoise : 1) * sizeof(char *));
+	for (long i = 0; i < c->nnoise; i++)
+		c->noise[i] = pirx_xstrdup(pirx_strtab_str(noise, i));
+	qsort(c->noise, (size_t)c->nnoise, sizeof(char *), cmp_cstr);
 
 	pirx_stmt_finalize(st);
 	st = NULL;
 	rc = read_factor_rows(ctx, c, err);
 out:
+	pirx_strtab_free(noise);
 	pirx_stmt_finalize(st);
 	free(pairs);
 	free(count);

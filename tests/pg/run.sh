@@ -82,10 +82,9 @@ translate_indexes() {
 
 # A query, its comment lines dropped: ?N becomes $N; each :name becomes $K,
 # numbered in order of first use (the names are printed, one a line, to
-# $2); instr becomes strpos; and every term of the ORDER BY sorts NULLs as
-# SQLite does (smallest: first ascending, last descending). It relies on
-# the style of queries/: no '?' or ':' inside string literals, one ORDER
-# BY, at the end.
+# $2); and every term of the ORDER BY sorts NULLs as SQLite does (smallest:
+# first ascending, last descending). It relies on the style of queries/: no
+# '?' or ':' inside string literals, one ORDER BY, at the end.
 translate_query() {
 	awk -v names="$2" '
 	/^[ \t]*--/ { next }
@@ -116,7 +115,6 @@ translate_query() {
 		}
 		sql = out sql
 		gsub(/\?/, "$", sql)
-		gsub(/instr\(/, "strpos(", sql)
 		if (match(sql, /ORDER BY[^;]*/)) {
 			head = substr(sql, 1, RSTART + 8); body = substr(sql, RSTART + 9, RLENGTH - 9)
 			rest = substr(sql, RSTART + RLENGTH)

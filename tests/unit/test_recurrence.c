@@ -27,6 +27,7 @@
 #include "pirx/db.h"
 #include "pirx/err.h"
 #include "pirx/fsutil.h"
+#include "pirx/mem.h"
 #include "pirx/report.h"
 #include "pirx/timefmt.h"
 
@@ -136,7 +137,13 @@ struct fixture {
 	char dir[40];
 	char *charts;
 	pirx_db *db;
+	struct pirx_buf log;   /* the step's progress lines */
 };
+
+static void log_line(void *arg, const char *what)
+{
+	pirx_buf_printf(arg, "%s\n", what);
+}
 
 static void run_step(struct fixture *f, void (*fill)(pirx_db *db))
 {
@@ -157,6 +164,9 @@ static void run_step(struct fixture *f, void (*fill)(pirx_db *db))
 	assert_int_equal(pirx_db_run_script(f->db, "indexes", &err), 0);
 
 	memset(&ctx, 0, sizeof(ctx));
+	pirx_buf_init(&f->log);
+	ctx.progress = log_line;
+	ctx.progress_arg = &f->log;
 	assert_int_equal(pirx_month_parse("2026-03", &month), 0);
 	ctx.db = f->db;
 	ctx.dir = f->dir;
@@ -172,6 +182,7 @@ static void run_step(struct fixture *f, void (*fill)(pirx_db *db))
 
 static void fixture_done(struct fixture *f)
 {
+	pirx_buf_release(&f->log);
 	pirx_db_close(f->db);
 	pirx_fs_rmtree(f->dir);
 	free(f->charts);
@@ -258,12 +269,46 @@ static void test_factors_by_line(void **state)
 	fixture_done(&f);
 }
 
+/* Service and team names say where, not what failed: a factor that names
+ * one is the same text as one that names another. Names come from
+ * incident_services, incidents.service (one name) and incidents.team, of
+ * every incident, counted or not (N4 starts after as-of). */
+static void fill_names(pirx_db *db)
+{
+	incident(db, "N1", "zetasvc", "2026-01-05T00:00:00Z");
+	incident(db, "N2", "omegasvc;alphasvc", "2026-01-06T00:00:00Z");
+	incident(db, "N3", "billing", "2026-01-07T00:00:00Z");
+	incident(db, "N4", "latersvc;othersvc", "2026-05-01T00:00:00Z");
+	exec(db, "UPDATE incidents SET team = 'payteam' WHERE id = 'N3'", NULL, NULL, 0, NULL);
+	/* Only in incidents.service (a database not written by pirx load). */
+	exec(db, "INSERT INTO incidents (id, service, started_at, source_line) VALUES (?1, ?2, ?3, 1)",
+	     "N5", "solosvc", at("2026-01-08T00:00:00Z"), NULL);
+	factor(db, "N5#1", "N5", "solosvc frobnicator jammed");
+	factor(db, "N1#1", "N1", "zetasvc frobnicator jammed");
+	factor(db, "N2#1", "N2", "omegasvc frobnicator jammed");
+	factor(db, "N2#2", "N2", "alphasvc frobnicator jammed");
+	factor(db, "N3#1", "N3", "payteam frobnicator jammed");
+	factor(db, "N3#2", "N3", "latersvc frobnicator jammed");
+	factor(db, "N3#3", "N3", "frobnicator jammed");
+}
+
+static void test_noise_names(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	run_step(&f, fill_names);
+	assert_non_null(strstr(pirx_buf_str(&f.log), "\n1 distinct normalized texts"));
+	fixture_done(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hand_made_corpus),
 		cmocka_unit_test(test_any_row_order),
 		cmocka_unit_test(test_factors_by_line),
+		cmocka_unit_test(test_noise_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
