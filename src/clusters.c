@@ -1145,7 +1145,9 @@ static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
 	if ((rc = pirx_db_prepare(ctx->db, "factors_rows", &st, err)))
 		goto out;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1));
+		/* An incident's factors mostly come together. */
+		long inc = pirx_strtab_find_near(c->incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1),
+						 nraw ? raw[nraw - 1].inc : -1);
 		const char *id = pirx_stmt_text(st, 0);
 		if (inc < 0)
 			continue;
@@ -1266,7 +1268,8 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	if ((rc = pirx_db_prepare(ctx->db, "factors_services", &st, err)))
 		goto out;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long inc = pirx_strtab_find(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0));
+		long inc = pirx_strtab_find_near(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0),
+						 npairs ? pairs[npairs - 1][0] : -1);
 		long svc = pirx_strtab_intern(c->services, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1), NULL);
 		if (inc < 0)
 			continue;

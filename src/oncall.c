@@ -710,7 +710,9 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 		goto out;
 	pirx_stmt_bind_int64(st, 1, s->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long inc = pirx_strtab_find(incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1));
+		/* An incident's responders mostly come together. */
+		long inc = pirx_strtab_find_near(incidents, pirx_stmt_text(st, 1), pirx_stmt_bytes(st, 1),
+						 s->neng ? s->eng[s->neng - 1].incident : -1);
 		struct eng *e;
 		if (inc < 0)
 			continue;

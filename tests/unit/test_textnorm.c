@@ -140,9 +140,46 @@ static void test_strtab(void **state)
 	assert_int_equal(pirx_strtab_find(t, "nope", -1), -1);
 	assert_string_equal(pirx_strtab_str(t, 42), "w42");
 	assert_int_equal(pirx_strtab_count(t), 1000);
+	/* The hint is tried first, and only a match is taken from it. */
+	assert_int_equal(pirx_strtab_find_near(t, "w42", -1, 42), 42);
+	assert_int_equal(pirx_strtab_find_near(t, "w42", -1, 41), 42);
+	assert_int_equal(pirx_strtab_find_near(t, "w4", -1, 42), 4);
+	assert_int_equal(pirx_strtab_find_near(t, "w42x", 3, 1000), 42);
+	assert_int_equal(pirx_strtab_find_near(t, "w42", -1, -1), 42);
+	assert_int_equal(pirx_strtab_find_near(t, "nope", -1, 42), -1);
 	pirx_strtab_free(t);
 	pirx_strtab_free(NULL);
 	pirx_textnorm_free(NULL);
+}
+
+/* The hash reads eight bytes at a time and the rest one by one: strings
+ * that differ only in their last byte, a byte past a word boundary or a
+ * trailing NUL must all be told apart, and hash alike only when equal. */
+static void test_strtab_hash_tails(void **state)
+{
+	pirx_strtab *t = pirx_strtab_new();
+	char s[40];
+	long want = 0;
+
+	(void)state;
+	for (int len = 1; len <= 33; len++) {
+		for (int last = 0; last < 4; last++) {
+			memset(s, 'a', sizeof(s));
+			s[len - 1] = (char)('a' + last);
+			assert_int_equal(pirx_strtab_intern(t, s, len, NULL), want);
+			want++;
+		}
+	}
+	assert_int_equal(pirx_strtab_count(t), want);
+	memset(s, 'a', sizeof(s));
+	s[8] = 'b';
+	assert_int_equal(pirx_strtab_find(t, s, 9), 8 * 4 + 1);
+	assert_int_equal(pirx_strtab_intern(t, "ab\0", 3, NULL), want);
+	assert_true(pirx_strtab_hash("ab\0", 3) != pirx_strtab_hash("ab", 2));
+	assert_true(pirx_strtab_hash("abcdefgh1", 9) == pirx_strtab_hash("abcdefgh1", 9));
+	assert_true(pirx_strtab_hash("abcdefgh1", 9) != pirx_strtab_hash("abcdefgh2", 9));
+	assert_true(pirx_strtab_hash("", 0) != 0);
+	pirx_strtab_free(t);
 }
 
 /* Many strings: the slots grow into a huge-page table, strings fill many
@@ -195,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_names_removed),
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_strtab),
+		cmocka_unit_test(test_strtab_hash_tails),
 		cmocka_unit_test(test_strtab_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
