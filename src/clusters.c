@@ -828,7 +828,7 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 {
 	struct builder B;
 	struct pirx_tokens tok;
-	struct pirx_buf key;
+	struct pirx_buf key, sw;   /* sw: one surface word */
 	long *norm_of = NULL, *left = NULL, nleft = 0, ngroups = 0, nmodes = 0;
 	long *cl_of_mode = NULL, *cl_of_group = NULL, empty_cl = -1, *members = NULL;
 	long *old2new = NULL;
@@ -839,6 +839,7 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 	B.o = o;
 	pirx_tokens_init(&tok);
 	pirx_buf_init(&key);
+	pirx_buf_init(&sw);
 	B.tn = pirx_textnorm_new();
 	if (!o->no_taxonomy && (rc = pirx_taxonomy_load(o->taxonomy, B.tn, &B.tax, err)))
 		goto out;
@@ -873,12 +874,13 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 		}
 		B.norms[id].weight += weights ? weights[i] : 1;
 		norm_of[i] = id;
-		/* Surface words, for labels. */
+		/* Surface words, for labels: "stem\tword". */
 		for (size_t k = 0; k < B.norms[id].tok.n; k++) {
-			struct pirx_buf sw;
 			long sid;
-			pirx_buf_init(&sw);
-			pirx_buf_printf(&sw, "%s\t%s", B.norms[id].tok.stem[k], B.norms[id].tok.word[k]);
+			pirx_buf_reset(&sw);
+			pirx_buf_puts(&sw, B.norms[id].tok.stem[k]);
+			pirx_buf_append(&sw, "\t", 1);
+			pirx_buf_puts(&sw, B.norms[id].tok.word[k]);
 			sid = pirx_strtab_intern(B.surface, sw.data, (long)sw.len, NULL);
 			if (sid >= B.nsurface_cap) {
 				long old = B.nsurface_cap;
@@ -887,7 +889,6 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 				memset(B.surface_count + old, 0, (size_t)(B.nsurface_cap - old) * sizeof(long));
 			}
 			B.surface_count[sid] += weights ? weights[i] : 1;
-			pirx_buf_release(&sw);
 		}
 	}
 	out->distinct = B.nnorms;
@@ -1055,6 +1056,7 @@ out:
 	pirx_textnorm_free(B.tn);
 	pirx_tokens_release(&tok);
 	pirx_buf_release(&key);
+	pirx_buf_release(&sw);
 	free(norm_of);
 	free(left);
 	free(cl_of_mode);
