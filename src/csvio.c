@@ -403,15 +403,66 @@ void pirx_csvw_int(pirx_csvw *w, int64_t v)
 	fprintf(w->fp, "%lld", (long long)v);
 }
 
+size_t pirx_fixed_format(double v, int decimals, char *buf)
+{
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	double p, r, rest, fl, k;
+	uint64_t q, unit, ip, fp;
+	char digits[24];
+	size_t n = 0, nd = 0;
+
+	if (decimals < 0 || decimals > 9 || !isfinite(v) ||
+	    !(fabs(v) * pow10[decimals] < 4503599627370496.0))   /* 2^52 */
+		return (size_t)snprintf(buf, PIRX_FIXED_STRLEN, "%.*f", decimals, v);
+	/* v * 10^d exactly is r + rest: r the rounded product, rest what the
+	 * rounding lost (fma computes it exactly). Only an exact half is a tie,
+	 * and printf breaks it to even; otherwise rest cannot carry r across
+	 * the half-way point, so r alone decides. */
+	p = pow10[decimals];
+	r = v * p;
+	rest = fma(v, p, -r);
+	fl = floor(r);
+	if (r - fl == 0.5)
+		k = rest > 0 ? fl + 1 : rest < 0 ? fl : fmod(fl, 2.0) == 0 ? fl : fl + 1;
+	else
+		k = r - fl < 0.5 ? fl : fl + 1;
+	q = (uint64_t)fabs(k);
+	unit = (uint64_t)p;
+	ip = q / unit;
+	fp = q % unit;
+	if (signbit(v))
+		buf[n++] = '-';
+	do {
+		digits[nd++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	while (nd)
+		buf[n++] = digits[--nd];
+	if (decimals) {
+		buf[n++] = '.';
+		for (int i = decimals - 1; i >= 0; i--) {
+			buf[n + (size_t)i] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		n += (size_t)decimals;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 void pirx_csvw_fixed(pirx_csvw *w, double v, int decimals)
 {
+	char buf[PIRX_FIXED_STRLEN];
+	size_t n;
+
 	sep(w);
 	if (isnan(v) || isinf(v))
 		return;
 	/* Never print "-0.00". */
 	if (fabs(v) < 0.5 * pow(10.0, -decimals))
 		v = 0.0;
-	fprintf(w->fp, "%.*f", decimals, v);
+	n = pirx_fixed_format(v, decimals, buf);
+	fwrite(buf, 1, n, w->fp);
 }
 
 void pirx_csvw_time(pirx_csvw *w, int64_t t)

@@ -78,6 +78,13 @@ void pirx_csvw_empty(pirx_csvw *w);
 void pirx_csvw_int(pirx_csvw *w, int64_t v);
 /* Fixed-point number with the given decimals; NaN or inf: empty cell. */
 void pirx_csvw_fixed(pirx_csvw *w, double v, int decimals);
+
+/* v as printf's "%.*f" writes it (the exact binary value rounded half to
+ * even), into buf of PIRX_FIXED_STRLEN bytes; returns its length. Without
+ * printf for 0..9 decimals and |v| * 10^decimals < 2^52 (five times as
+ * fast: a report writes hundreds of thousands of day counts). */
+#define PIRX_FIXED_STRLEN 352
+size_t pirx_fixed_format(double v, int decimals, char *buf);
 /* Instant as YYYY-MM-DDTHH:MM:SSZ. */
 void pirx_csvw_time(pirx_csvw *w, int64_t t);
 /* Month index as YYYY-MM. */

@@ -3,9 +3,11 @@
  * csv-spectrum suite when ../shared/realdata is present) and the output
  * writer of SPEC section 4 (quoting, formula neutralization, numbers).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,6 +478,56 @@ static void test_writer_numbers(void **state)
 	free(written);
 }
 
+/* pirx_fixed_format writes what printf's "%.*f" writes. */
+static void expect_printf(double v, int d)
+{
+	char want[PIRX_FIXED_STRLEN], got[PIRX_FIXED_STRLEN];
+	size_t n = pirx_fixed_format(v, d, got);
+
+	snprintf(want, sizeof(want), "%.*f", d, v);
+	if (strcmp(want, got) != 0)
+		fail_msg("%.17g with %d decimals: printf %s, pirx_fixed_format %s", v, d, want, got);
+	assert_int_equal(n, strlen(got));
+}
+
+static void test_fixed_format(void **state)
+{
+	uint64_t x = 88172645463325252ULL;   /* xorshift64, fixed seed */
+
+	(void)state;
+	/* Ties in binary (hours in days: k/8, k/16 ...) go to even, as printf. */
+	for (int k = -4000; k <= 4000; k++)
+		for (int d = 0; d <= 4; d++) {
+			expect_printf(k / 8.0, d);
+			expect_printf(k / 1024.0, d);
+			expect_printf(k / 3.0, d);
+			expect_printf(k / 86400.0 * 3600.0, d);
+		}
+	/* Decimal-looking halves that are not halves in binary. */
+	expect_printf(0.005, 2);
+	expect_printf(-0.005, 2);
+	expect_printf(2.675, 2);
+	expect_printf(1.0005, 3);
+	expect_printf(-0.0, 2);
+	expect_printf(0.0, 0);
+	expect_printf(4503599627370495.5, 0);
+	expect_printf(4503599627370497.0, 2);   /* past 2^52: printf */
+	expect_printf(1e300, 2);
+	expect_printf(123.456, 12);
+	/* Random bits of every magnitude. */
+	for (int i = 0; i < 2000000; i++) {
+		double v;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = (double)(x >> 11) / 9007199254740992.0;   /* [0, 1) */
+		v = ldexp(v, (int)(x % 60) - 20);
+		if (x & 1)
+			v = -v;
+		expect_printf(v, (int)((x >> 3) % 10));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_writer_quoting),
 		cmocka_unit_test(test_writer_formulas),
 		cmocka_unit_test(test_writer_numbers),
+		cmocka_unit_test(test_fixed_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
