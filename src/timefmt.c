@@ -152,6 +152,33 @@ void pirx_time_format(int64_t t, char *out)
 	char tmp[64];
 
 	pirx_civil_from_days(days, &y, &m, &d);
+	if (y >= 0 && y <= 9999) {
+		/* Digit by digit: reports write a time on hundreds of thousands
+		 * of rows, and snprintf was a tenth of the action-item step. */
+		int hh = (int)(rem / 3600), mi = (int)(rem / 60 % 60), ss = (int)(rem % 60);
+		out[0] = (char)('0' + y / 1000);
+		out[1] = (char)('0' + y / 100 % 10);
+		out[2] = (char)('0' + y / 10 % 10);
+		out[3] = (char)('0' + y % 10);
+		out[4] = '-';
+		out[5] = (char)('0' + m / 10);
+		out[6] = (char)('0' + m % 10);
+		out[7] = '-';
+		out[8] = (char)('0' + d / 10);
+		out[9] = (char)('0' + d % 10);
+		out[10] = 'T';
+		out[11] = (char)('0' + hh / 10);
+		out[12] = (char)('0' + hh % 10);
+		out[13] = ':';
+		out[14] = (char)('0' + mi / 10);
+		out[15] = (char)('0' + mi % 10);
+		out[16] = ':';
+		out[17] = (char)('0' + ss / 10);
+		out[18] = (char)('0' + ss % 10);
+		out[19] = 'Z';
+		out[20] = '\0';
+		return;
+	}
 	/* Years past 9999 do not fit the format; they cannot come from a parse. */
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
 		 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));

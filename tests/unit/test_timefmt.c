@@ -126,6 +126,20 @@ static void test_format(void **state)
 	assert_string_equal(buf, "1969-12-31T23:59:59Z");
 	pirx_time_format(ok("2024-02-29T23:59:59Z"), buf);
 	assert_string_equal(buf, "2024-02-29T23:59:59Z");
+	pirx_time_format(ok("0001-01-01T00:00:00Z"), buf);
+	assert_string_equal(buf, "0001-01-01T00:00:00Z");
+	pirx_time_format(ok("9999-12-31T23:59:59Z"), buf);
+	assert_string_equal(buf, "9999-12-31T23:59:59Z");
+	/* Every 7919 s from 1900 to 2200 reads back as the instant it came
+	 * from, in the fixed 20-character form. */
+	for (int64_t t = -2208988800LL; t < 7258118400LL; t += 7919) {
+		int64_t back;
+		const char *why;
+		pirx_time_format(t, buf);
+		assert_int_equal(strlen(buf), PIRX_TIME_STRLEN - 1);
+		assert_int_equal(pirx_time_parse(buf, strlen(buf), &back, &why), 0);
+		assert_true(back == t);
+	}
 }
 
 static void test_months(void **state)
