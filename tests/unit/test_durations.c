@@ -466,6 +466,37 @@ static void test_charts(void **state)
 	free(dir);
 }
 
+/* Rows come back by start, then id, whatever order they were stored in
+ * (the bootstrap draws follow that order). */
+static void test_read_order(void **state)
+{
+	static const struct inc rows[] = {
+		{"I-9", 1, "2026-01-02T10:00:00Z", NULL, NULL, NULL, "2026-01-02T10:09:00Z"},
+		{"I-10", 1, "2026-01-02T10:00:00Z", NULL, NULL, NULL, "2026-01-02T10:10:00Z"},
+		{"I-8", 1, "2026-01-01T10:00:00Z", NULL, NULL, NULL, "2026-01-01T10:08:00Z"},
+		{"I-2", 1, "2026-01-02T10:00:00Z", NULL, NULL, NULL, "2026-01-02T10:02:00Z"},
+		{"I-late", 1, "2026-03-01T10:00:00Z", NULL, NULL, NULL, NULL},
+	};
+	static const double ttr[] = {8, 10, 2, 9};   /* I-8, then I-10 < I-2 < I-9 (bytes) */
+	char *dir = tmpdir();
+	struct pirx_incident_durations *v = NULL;
+	struct pirx_err err;
+	pirx_db *db = make_db(dir, "order.db", rows, sizeof(rows) / sizeof(rows[0]), NULL);
+	size_t n = 0;
+
+	(void)state;
+	pirx_err_clear(&err);
+	assert_int_equal(pirx_durations_read(db, when("2026-01-01T00:00:00Z"), when("2026-02-01T00:00:00Z"),
+					     &v, &n, &err), 0);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++)
+		assert_true(v[i].min[PIRX_TTR] == ttr[i]);
+	free(v);
+	pirx_db_close(db);
+	pirx_fs_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_bootstrap_seeding),
 		cmocka_unit_test(test_charts),
+		cmocka_unit_test(test_read_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
