@@ -1230,20 +1230,23 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 {
 	pirx_stmt *st = NULL;
 	pirx_strtab *noise = pirx_strtab_new();
+	struct pirx_buf ids;
+	struct pirx_incident_key *keys = NULL;
 	int rc, step;
 	long ninc, *count = NULL;
 	long (*pairs)[2] = NULL;
 	long npairs = 0, pcap = 0;
+	size_t nkeys = 0, kcap = 0;
 
+	pirx_buf_init(&ids);
 	c->incidents = pirx_strtab_new();
 	c->services = pirx_strtab_new();
 	c->texts = pirx_strtab_new();
-	/* Every incident: those started before as-of are counted (and come
-	 * first); every one's team and single service are noise names. */
+	/* Every incident: those started before as-of are counted, numbered in
+	 * report order; every one's team and single service are noise names. */
 	if ((rc = pirx_db_prepare(ctx->db, "factors_incidents", &st, err)))
 		goto out;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long id;
 		if (!pirx_stmt_is_null(st, 2) && pirx_stmt_bytes(st, 2) > 0 &&
 		    !memchr(pirx_stmt_text(st, 2), ';', (size_t)pirx_stmt_bytes(st, 2)))
 			pirx_strtab_intern(noise, pirx_stmt_text(st, 2), pirx_stmt_bytes(st, 2), NULL);
@@ -1251,17 +1254,28 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 			pirx_strtab_intern(noise, pirx_stmt_text(st, 3), pirx_stmt_bytes(st, 3), NULL);
 		if (pirx_stmt_int64(st, 1) >= ctx->as_of)
 			continue;
-		id = pirx_strtab_intern(c->incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
-		if (id >= c->ninc_cap) {
-			c->ninc_cap = c->ninc_cap ? c->ninc_cap * 2 : 1024;
-			c->started_at = pirx_xreallocarray(c->started_at, (size_t)c->ninc_cap, sizeof(int64_t));
+		if (nkeys == kcap) {
+			kcap = kcap ? kcap * 2 : 1024;
+			keys = pirx_xreallocarray(keys, kcap, sizeof(*keys));
 		}
-		c->started_at[id] = pirx_stmt_int64(st, 1);
+		keys[nkeys].started = pirx_stmt_int64(st, 1);
+		keys[nkeys].at = ids.len;   /* the id's offset until ids is complete */
+		pirx_buf_append(&ids, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0) + 1);
+		nkeys++;
 	}
 	if ((rc = step < 0 ? step : 0))
 		goto out;
 	pirx_stmt_finalize(st);
 	st = NULL;
+	for (size_t i = 0; i < nkeys; i++)
+		keys[i].id = ids.data + keys[i].at;
+	pirx_incidents_sort(keys, nkeys);
+	c->ninc_cap = (long)(nkeys ? nkeys : 1);
+	c->started_at = pirx_xmalloc((size_t)c->ninc_cap * sizeof(int64_t));
+	for (size_t i = 0; i < nkeys; i++) {
+		long id = pirx_strtab_intern(c->incidents, keys[i].id, -1, NULL);
+		c->started_at[id] = keys[i].started;
+	}
 	ninc = pirx_strtab_count(c->incidents);
 
 	/* Every incident's services in (incident id, service) order: each is a
@@ -1317,6 +1331,8 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	rc = read_factor_rows(ctx, c, err);
 out:
 	pirx_strtab_free(noise);
+	pirx_buf_release(&ids);
+	free(keys);
 	pirx_stmt_finalize(st);
 	free(pairs);
 	free(count);

@@ -43,22 +43,6 @@ double pirx_duration_minutes(int have_from, int64_t from, int have_to, int64_t t
 	return (double)(to - from) / 60.0;
 }
 
-/* An incident read, before it takes its place by start and id. */
-struct read_order {
-	int64_t started;
-	const char *id;
-	size_t at;           /* in the order read */
-};
-
-static int cmp_read_order(const void *x, const void *y)
-{
-	const struct read_order *a = x, *b = y;
-
-	if (a->started != b->started)
-		return a->started < b->started ? -1 : 1;
-	return strcmp(a->id, b->id);
-}
-
 /*
  * The query scans the table (in SQLite's order) and the rows are sorted
  * here by start and id, the order every output and every bootstrap draw
@@ -71,7 +55,7 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 {
 	pirx_stmt *st = NULL;
 	struct pirx_incident_durations *v = NULL, *sorted = NULL;
-	struct read_order *order = NULL;
+	struct pirx_incident_key *order = NULL;
 	struct pirx_buf ids;
 	size_t *id_at = NULL;
 	size_t len = 0, cap = 0;
@@ -119,8 +103,7 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 		order[i].id = ids.data + id_at[i];
 		order[i].at = i;
 	}
-	if (len)
-		qsort(order, len, sizeof(*order), cmp_read_order);
+	pirx_incidents_sort(order, len);
 	sorted = pirx_xmalloc((len ? len : 1) * sizeof(*sorted));
 	for (size_t i = 0; i < len; i++)
 		sorted[i] = v[order[i].at];

@@ -58,6 +58,21 @@ void pirx_report_progress(const struct pirx_report_ctx *ctx, const char *fmt, ..
 	ctx->progress(ctx->progress_arg, buf);
 }
 
+static int cmp_incident_key(const void *x, const void *y)
+{
+	const struct pirx_incident_key *a = x, *b = y;
+
+	if (a->started != b->started)
+		return a->started < b->started ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+void pirx_incidents_sort(struct pirx_incident_key *k, size_t n)
+{
+	if (n > 1)
+		qsort(k, n, sizeof(*k), cmp_incident_key);
+}
+
 /* One row, one integer column: runs a query that yields a single count. */
 static int count_between(pirx_db *db, int64_t from, int64_t to, long *out, struct pirx_err *err)
 {

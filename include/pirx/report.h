@@ -44,6 +44,18 @@ struct pirx_report_ctx {
 void pirx_report_progress(const struct pirx_report_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Incidents in report order: by start, then id (bytes). Steps read
+ * incidents with one table scan and sort them with this: SQLite's walk of
+ * the start index costs a table lookup per row and a sort of ties.
+ */
+struct pirx_incident_key {
+	int64_t started;
+	const char *id;
+	size_t at;              /* the caller's: where the row was read */
+};
+void pirx_incidents_sort(struct pirx_incident_key *k, size_t n);
+
 /* The options of one report run. */
 struct pirx_report_opts {
 	int month;              /* -1: the last complete month in the data */
