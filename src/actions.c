@@ -778,7 +778,9 @@ static void rev_flush(struct rev_month *r, pirx_csvw *w, int m, int have)
 	r->ndays = r->nitems = 0;
 }
 
-static void keep_large(struct rev_month *r, pirx_stmt *st, long items)
+/* Keeps the current row of reviews_incidents as a large review; its seq
+ * is set when the rows are walked in order. Returns its index. */
+static long keep_large(struct rev_month *r, pirx_stmt *st, long items)
 {
 	struct large *l;
 
@@ -790,14 +792,24 @@ static void keep_large(struct rev_month *r, pirx_stmt *st, long items)
 	l->items = items;
 	l->started = pirx_stmt_int64(st, 0);
 	l->review = pirx_stmt_int64(st, 2);
-	l->seq = r->nlarge++;
+	l->seq = 0;
 	for (int c = 0; c < 3; c++) {
 		l->null[c] = pirx_stmt_is_null(st, 4 + c);
 		l->len[c] = (size_t)pirx_stmt_bytes(st, 4 + c);
 		l->off[c] = r->text.len;
 		pirx_buf_append(&r->text, pirx_stmt_text(st, 4 + c), l->len[c]);
 	}
+	return (long)r->nlarge++;
 }
+
+/* An incident of reviews_incidents, read whole before the rows are put in
+ * report order (pirx_incidents_sort). */
+struct review_row {
+	int64_t started, resolved, review;
+	long items;
+	long large;                /* its entry in r->large, or -1 */
+	unsigned char has_resolved, has_review;
+};
 
 static int cmp_large(const void *a, const void *b)
 {
@@ -847,12 +859,17 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 {
 	const struct pirx_report_ctx *ctx = A->ctx;
 	struct rev_month r;
+	struct review_row *rows = NULL;
+	struct pirx_incident_key *keys = NULL;
+	struct pirx_buf ids;
 	pirx_stmt *st = NULL;
 	pirx_csvw *w = NULL;
+	size_t nrows = 0, cap = 0, seq = 0;
 	int rc, step, month = -1;
 
 	memset(&r, 0, sizeof(r));
 	pirx_buf_init(&r.text);
+	pirx_buf_init(&ids);
 	if ((rc = open_csv(ctx, "reviews_monthly.csv",
 			   "month,resolved,reviewed,median_days_to_review,median_items_per_review,"
 			   "reviews_over_5_items,incidents",
@@ -862,10 +879,43 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		goto out;
 	bind_i64(st, "as_of", ctx->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		int m = pirx_month_of(pirx_stmt_int64(st, 0));
-		int resolved = !pirx_stmt_is_null(st, 1) && pirx_stmt_int64(st, 1) < ctx->as_of;
-		int reviewed = !pirx_stmt_is_null(st, 2) && pirx_stmt_int64(st, 2) < ctx->as_of;
-		long items = (long)pirx_stmt_int64(st, 3);
+		struct review_row *row;
+		if (nrows == cap) {
+			cap = cap ? cap * 2 : 1024;
+			rows = pirx_xreallocarray(rows, cap, sizeof(*rows));
+			keys = pirx_xreallocarray(keys, cap, sizeof(*keys));
+		}
+		row = &rows[nrows];
+		row->started = pirx_stmt_int64(st, 0);
+		row->has_resolved = !pirx_stmt_is_null(st, 1);
+		row->resolved = pirx_stmt_int64(st, 1);
+		row->has_review = !pirx_stmt_is_null(st, 2);
+		row->review = pirx_stmt_int64(st, 2);
+		row->items = (long)pirx_stmt_int64(st, 3);
+		row->large = -1;
+		if (have && row->has_review && row->review < ctx->as_of &&
+		    row->items > LARGE_REVIEW && row->started >= A->window_from)
+			row->large = keep_large(&r, st, row->items);
+		keys[nrows].started = row->started;
+		keys[nrows].at = ids.len;   /* the id's offset until ids is complete */
+		pirx_buf_append(&ids, pirx_stmt_text(st, 4), (size_t)pirx_stmt_bytes(st, 4) + 1);
+		nrows++;
+	}
+	if (step < 0) {
+		rc = step;
+		goto out;
+	}
+	for (size_t i = 0; i < nrows; i++) {
+		keys[i].id = ids.data + keys[i].at;
+		keys[i].at = i;
+	}
+	pirx_incidents_sort(keys, nrows);
+	for (size_t k = 0; k < nrows; k++) {
+		const struct review_row *row = &rows[keys[k].at];
+		int m = pirx_month_of(row->started);
+		int resolved = row->has_resolved && row->resolved < ctx->as_of;
+		int reviewed = row->has_review && row->review < ctx->as_of;
+		long items = row->items;
 
 		if (m != month) {
 			if (month >= 0)
@@ -884,14 +934,10 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		r.reviewed++;
 		r.items[r.nitems++] = (double)items;
 		r.over5 += items > LARGE_REVIEW;
-		if (have && items > LARGE_REVIEW && pirx_stmt_int64(st, 0) >= A->window_from)
-			keep_large(&r, st, items);
-		if (resolved && pirx_stmt_int64(st, 2) >= pirx_stmt_int64(st, 1))
-			r.days[r.ndays++] = (double)(pirx_stmt_int64(st, 2) - pirx_stmt_int64(st, 1)) / DAY;
-	}
-	if (step < 0) {
-		rc = step;
-		goto out;
+		if (row->large >= 0)
+			r.large[row->large].seq = seq++;
+		if (resolved && row->review >= row->resolved)
+			r.days[r.ndays++] = (double)(row->review - row->resolved) / DAY;
 	}
 	if (month >= 0)
 		rev_flush(&r, w, month, have);
@@ -904,6 +950,9 @@ out:
 	free(r.items);
 	free(r.large);
 	pirx_buf_release(&r.text);
+	free(rows);
+	free(keys);
+	pirx_buf_release(&ids);
 	return rc;
 }
 

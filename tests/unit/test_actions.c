@@ -410,6 +410,48 @@ static void test_golden(void **state)
 	free(dir);
 }
 
+/* Incidents stored newest first (and a large review added, with an id
+ * that sorts before its twin's of the same start) give the reviews files
+ * in report order: actions.c orders the rows itself. */
+static void test_reviews_any_order(void **state)
+{
+	enum { N = sizeof(incs) / sizeof(incs[0]) };
+	struct inc rev[N + 1];
+	struct ai more[sizeof(items) / sizeof(items[0]) + 6];
+	size_t nai = sizeof(items) / sizeof(items[0]);
+	char *dir = tmpdir(), *out;
+	pirx_db *db;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++)
+		rev[i] = incs[N - 1 - i];
+	/* I3b starts with I3 and has 6 items too; "I3" < "I3b" in bytes. */
+	rev[N] = (struct inc){"I3b", "gamma", "cache stampede", "2026-02-10T00:00:00Z",
+			      "2026-02-10T06:00:00Z", "2026-02-12T06:00:00Z"};
+	memcpy(more, items, sizeof(items));
+	for (int k = 0; k < 6; k++) {
+		static const char *const ids[] = {"x1", "x2", "x3", "x4", "x5", "x6"};
+		more[nai + (size_t)k] = (struct ai){ids[k], "I3b", "follow up", "kim", "gamma", "should-fix",
+						 "2026-02-11T00:00:00Z", NULL, "2026-02-12T00:00:00Z", "done"};
+	}
+	db = make_db(dir, "r.db", rev, N + 1, more, nai + 6, (long)(nai + 6));
+	out = run_step(db, dir, "out", "2026-03", 2);
+	expect_file(out, "reviews_monthly.csv",
+		    "month,resolved,reviewed,median_days_to_review,median_items_per_review,"
+		    "reviews_over_5_items,incidents\n"
+		    "2026-01,2,2,3.00,3.0,0,2\n"
+		    "2026-02,3,2,1.50,6.0,2,3\n"
+		    "2026-03,1,1,,0.0,0,2\n");
+	expect_file(out, "large_reviews.csv",
+		    "incident_id,items,month,review_at,team,title\n"
+		    "I3,6,2026-02,2026-02-11T06:00:00Z,beta,\"'=cmd|' /C calc'!A0\"\n"
+		    "I3b,6,2026-02,2026-02-12T06:00:00Z,gamma,cache stampede\n");
+	pirx_db_close(db);
+	pirx_fs_rmtree(dir);
+	free(out);
+	free(dir);
+}
+
 /* The remaining column agrees with stats.c's Kaplan-Meier on the same days. */
 static void test_km_matches_stats(void **state)
 {
@@ -598,6 +640,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_reviews_any_order),
 		cmocka_unit_test(test_km_matches_stats),
 		cmocka_unit_test(test_km_median_on_half),
 		cmocka_unit_test(test_untimed_completions),
