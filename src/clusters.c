@@ -1119,7 +1119,8 @@ struct raw_row {
 /* Factor rows of one incident: by source line, then factor id. */
 static int cmp_raw_row(const void *x, const void *y)
 {
-	const struct raw_row *a = x, *b = y;
+	const struct raw_row *a = *(const struct raw_row *const *)x;
+	const struct raw_row *b = *(const struct raw_row *const *)y;
 
 	if (a->line != b->line)
 		return a->line < b->line ? -1 : 1;
@@ -1139,7 +1140,8 @@ static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
 {
 	pirx_stmt *st = NULL;
 	pirx_strtab *seen = pirx_strtab_new();
-	struct raw_row *raw = NULL, *sorted = NULL;
+	struct raw_row *raw = NULL;
+	const struct raw_row **sorted = NULL;   /* pointers: a row is 40 bytes */
 	long nraw = 0, cap = 0, ninc = pirx_strtab_count(c->incidents), ntext, *text_of = NULL;
 	size_t *start = NULL;
 	int rc, step;
@@ -1176,9 +1178,8 @@ static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
 	for (long i = 0; i < ninc; i++)
 		start[i + 1] += start[i];
 	for (long r = 0; r < nraw; r++) {
-		struct raw_row *to = &sorted[start[raw[r].inc]++];
-		*to = raw[r];
-		to->idp = c->fid_text.data + to->id;
+		raw[r].idp = c->fid_text.data + raw[r].id;
+		sorted[start[raw[r].inc]++] = &raw[r];
 	}
 	for (long i = 0, from = 0; i < ninc; i++) {
 		long end = (long)start[i];   /* now the end of incident i's rows */
@@ -1197,12 +1198,13 @@ static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
 	for (long t = 0; t < ntext; t++)
 		text_of[t] = -1;
 	for (long r = 0; r < nraw; r++) {
-		long t = text_of[sorted[r].text];
+		const struct raw_row *row = sorted[r];
+		long t = text_of[row->text];
 		if (t < 0)
-			t = text_of[sorted[r].text] = pirx_strtab_intern(c->texts, pirx_strtab_str(seen, sorted[r].text), -1, NULL);
+			t = text_of[row->text] = pirx_strtab_intern(c->texts, pirx_strtab_str(seen, row->text), -1, NULL);
 		c->tweight[t]++;
-		c->fid[r] = sorted[r].id;
-		c->finc[r] = sorted[r].inc;
+		c->fid[r] = row->id;
+		c->finc[r] = row->inc;
 		c->ftext[r] = t;
 	}
 out:
