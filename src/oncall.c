@@ -5,10 +5,10 @@
  * Roster, engagements and pages, all in order of responder, are walked
  * together as a merge join: one responder at a time, engagements in order
  * of joining (merged into a union of intervals as they come) and pages in
- * time order. Roster and pages come ordered from their queries; the
- * engagements are read whole, joined to their incidents and ordered here
- * (read_engagements), which at 100k incidents takes half the time of
- * SQLite's join and sort. Each merged interval is cut at UTC
+ * time order. The roster comes ordered from its query; engagements (joined
+ * to their incidents) and pages are read whole and ordered here
+ * (read_activity): at 100k incidents that takes half the time of SQLite's
+ * join and sort, and the load builds no index of pages for it. Each merged interval is cut at UTC
  * month boundaries and at the responder's local 08:00, 18:00, 22:00 and
  * midnight (tzlocal.c does the time-zone work through the system tz
  * database), so hours are exact across DST changes. Per-responder scratch
@@ -106,13 +106,21 @@ struct eng {
 	int32_t incident;    /* the incident's position in its table */
 };
 
+/* One page, in the order the merge walks them: by responder, then time. */
+struct page {
+	int64_t at;
+	int32_t who;
+};
+
 struct state {
 	pirx_db *db;
 	int month;           /* report month */
 	int64_t as_of;
-	struct stream roster, pages;
+	struct stream roster;
 	struct eng *eng;     /* every engagement before as_of, in order */
 	size_t neng, ieng;   /* ieng: the next to walk */
+	struct page *pg;     /* every page before as_of, in order */
+	size_t npg, ipg;
 	const char **who;    /* responder names by rank */
 	struct pirx_buf pool;  /* all strings, by offset until the end */
 	/* Responders (string offsets until the end). */
@@ -318,9 +326,9 @@ static int read_responder(struct state *s, struct pirx_err *err)
 	/* The first month with this responder's data sizes the scratch. */
 	if (s->ieng < s->neng && strcmp(s->who[s->eng[s->ieng].who], name) == 0)
 		first = s->eng[s->ieng].joined;
-	if (s->pages.live && strcmp(pirx_stmt_text(s->pages.st, 0), name) == 0 &&
-	    pirx_stmt_int64(s->pages.st, 1) < first)
-		first = pirx_stmt_int64(s->pages.st, 1);
+	if (s->ipg < s->npg && strcmp(s->who[s->pg[s->ipg].who], name) == 0 &&
+	    s->pg[s->ipg].at < first)
+		first = s->pg[s->ipg].at;
 	r->first_seen = first;
 	s->m0 = pirx_month_of(first);
 	{
@@ -376,8 +384,8 @@ static int read_responder(struct state *s, struct pirx_err *err)
 			s->cells[s->pairs[i].month - s->m0].incidents++;
 
 	/* Pages, in time order; sleep-hour nights make runs. */
-	while (s->pages.live && strcmp(pirx_stmt_text(s->pages.st, 0), name) == 0) {
-		int64_t t = pirx_stmt_int64(s->pages.st, 1);
+	for (; s->ipg < s->npg && strcmp(s->who[s->pg[s->ipg].who], name) == 0; s->ipg++) {
+		int64_t t = s->pg[s->ipg].at;
 		struct pirx_local_time lt;
 		struct mcell *c = cell_at(s, t);
 
@@ -405,8 +413,6 @@ static int read_responder(struct state *s, struct pirx_err *err)
 				run_month = pirx_month_of(t);
 			}
 		}
-		if ((rc = stream_step(&s->pages, err)))
-			return rc;
 	}
 	if (run && run > s->cells[run_month - s->m0].sleep_run)
 		s->cells[run_month - s->m0].sleep_run = run;
@@ -673,12 +679,20 @@ static int cmp_name(const void *x, const void *y)
 
 /*
  * Every engagement that began before as-of, with the instant it ends (its
- * left_at, else its incident's resolved_at), in the merge's order (struct
- * eng). The incidents are read first: their ids map to their position and
- * resolution; an engagement of an unknown incident is left out, as the
- * join it replaces did. Responder names are interned in names, and
- * s->who lists them in byte order.
+ * left_at, else its incident's resolved_at), unordered; who is the name's
+ * id in names until read_activity ranks them. The incidents are read
+ * first: their ids map to their position and resolution; an engagement of
+ * an unknown incident is left out, as the join it replaces did.
  */
+static int cmp_page(const void *x, const void *y)
+{
+	const struct page *a = x, *b = y;
+
+	if (a->who != b->who)
+		return a->who < b->who ? -1 : 1;
+	return (a->at > b->at) - (a->at < b->at);
+}
+
 static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab *names,
 			    struct pirx_err *err)
 {
@@ -686,7 +700,6 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 	int64_t *resolved = NULL;
 	int *known = NULL;
 	size_t cap = 0, ninc_cap = 0;
-	long nnames, *rank = NULL;
 	int rc, step;
 
 	if ((rc = pirx_db_prepare(s->db, "oncall_incidents", &st, err)))
@@ -724,10 +737,47 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 		e->end = !pirx_stmt_is_null(st, 3) ? pirx_stmt_int64(st, 3)
 		       : known[inc] ? resolved[inc] : END_UNKNOWN;
 	}
-	if ((rc = step < 0 ? step : 0))
-		goto out;
+	rc = step < 0 ? step : 0;
+out:
+	pirx_stmt_finalize(st);
+	free(resolved);
+	free(known);
+	return rc;
+}
 
-	/* Names in byte order (SQLite's BINARY), then the rows by rank. */
+static int read_pages(struct state *s, pirx_strtab *names, struct pirx_err *err)
+{
+	pirx_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, step;
+
+	if ((rc = pirx_db_prepare(s->db, "oncall_pages", &st, err)))
+		return rc;
+	pirx_stmt_bind_int64(st, 1, s->as_of);
+	while ((step = pirx_stmt_step(st, err)) == 1) {
+		GROW(s->pg, s->npg, cap);
+		s->pg[s->npg].who = (int32_t)pirx_strtab_intern(names, pirx_stmt_text(st, 0),
+								 pirx_stmt_bytes(st, 0), NULL);
+		s->pg[s->npg].at = pirx_stmt_int64(st, 1);
+		s->npg++;
+	}
+	pirx_stmt_finalize(st);
+	return step < 0 ? step : 0;
+}
+
+/*
+ * Every engagement and page before as-of, in the merge's order: responder
+ * names ranked in byte order (SQLite's BINARY, as the roster is sorted),
+ * then struct eng's and struct page's orders.
+ */
+static int read_activity(struct state *s, pirx_strtab *incidents, pirx_strtab *names,
+			 struct pirx_err *err)
+{
+	long nnames, *rank;
+	int rc;
+
+	if ((rc = read_engagements(s, incidents, names, err)) || (rc = read_pages(s, names, err)))
+		return rc;
 	nnames = pirx_strtab_count(names);
 	s->who = pirx_xmalloc((size_t)(nnames ? nnames : 1) * sizeof(*s->who));
 	rank = pirx_xmalloc((size_t)(nnames ? nnames : 1) * sizeof(*rank));
@@ -738,14 +788,14 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 		rank[pirx_strtab_find(names, s->who[r], -1)] = r;
 	for (size_t i = 0; i < s->neng; i++)
 		s->eng[i].who = (int32_t)rank[s->eng[i].who];
+	for (size_t i = 0; i < s->npg; i++)
+		s->pg[i].who = (int32_t)rank[s->pg[i].who];
 	if (s->neng)
 		qsort(s->eng, s->neng, sizeof(*s->eng), cmp_eng);
-out:
-	pirx_stmt_finalize(st);
-	free(resolved);
-	free(known);
+	if (s->npg)
+		qsort(s->pg, s->npg, sizeof(*s->pg), cmp_page);
 	free(rank);
-	return rc;
+	return 0;
 }
 
 int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncall **out,
@@ -767,21 +817,19 @@ int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncal
 	s.month = month;
 	s.as_of = pirx_month_start(month + 1);
 	s.utc = pirx_tzlocal_new(NULL, 0, 0);
-	rc = read_engagements(&s, incidents, names, err);
+	rc = read_activity(&s, incidents, names, err);
 	/* Only the engagements' join needs the incidents' ids. */
 	pirx_strtab_free(incidents);
 	incidents = NULL;
 	if (rc)
 		goto out;
-	if ((rc = pirx_db_prepare(db, "oncall_roster", &s.roster.st, err)) ||
-	    (rc = pirx_db_prepare(db, "oncall_pages", &s.pages.st, err)))
+	if ((rc = pirx_db_prepare(db, "oncall_roster", &s.roster.st, err)))
 		goto out;
-	pirx_stmt_bind_int64(s.pages.st, 1, s.as_of);
-	if ((rc = stream_step(&s.roster, err)) || (rc = stream_step(&s.pages, err)))
+	if ((rc = stream_step(&s.roster, err)))
 		goto out;
-	while (s.ieng < s.neng || s.pages.live) {
+	while (s.ieng < s.neng || s.ipg < s.npg) {
 		const char *e = s.ieng < s.neng ? s.who[s.eng[s.ieng].who] : NULL;
-		const char *p = s.pages.live ? pirx_stmt_text(s.pages.st, 0) : NULL;
+		const char *p = s.ipg < s.npg ? s.who[s.pg[s.ipg].who] : NULL;
 		const char *next = !e ? p : !p ? e : strcmp(e, p) <= 0 ? e : p;
 
 		pirx_buf_reset(&s.cur);
@@ -871,8 +919,8 @@ int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncal
 out:
 	pirx_oncall_free(o);
 	pirx_stmt_finalize(s.roster.st);
-	pirx_stmt_finalize(s.pages.st);
 	free(s.eng);
+	free(s.pg);
 	free(s.who);
 	pirx_strtab_free(incidents);
 	pirx_strtab_free(names);

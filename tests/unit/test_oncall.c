@@ -276,10 +276,11 @@ static void test_overlaps_and_months(void **state)
 	pirx_db_close(db);
 }
 
-/* Engagements are ordered and joined to their incidents by oncall.c:
- * inserted in any order they give the same figures, names go in byte order
- * ("Zoe" before "amy") as the roster and pages queries sort them, and an
- * engagement of an incident not in the corpus is left out. */
+/* Engagements and pages are ordered (and engagements joined to their
+ * incidents) by oncall.c: inserted in any order they give the same
+ * figures, names go in byte order ("Zoe" before "amy") as the roster
+ * query sorts them, and an engagement of an incident not in the corpus is
+ * left out. */
 static void test_engagements_in_any_order(void **state)
 {
 	pirx_db *db = db_new();
@@ -297,6 +298,10 @@ static void test_engagements_in_any_order(void **state)
 	engage(db, "A", "amy", T("2025-01-15T10:00Z"), T("2025-01-15T10:30Z"));
 	page(db, "amy", T("2025-01-15T11:00Z"));
 	page(db, "Zoe", T("2025-01-15T10:00Z"));
+	/* Three nights in a row, stored out of time order. */
+	page(db, "amy", T("2025-01-20T23:00Z"));
+	page(db, "amy", T("2025-01-18T23:00Z"));
+	page(db, "amy", T("2025-01-19T23:00Z"));
 	o = compute(db, "2025-01", 0);
 	assert_int_equal(o->nresponders, 2);
 	assert_string_equal(o->responders[0].name, "Zoe");
@@ -305,7 +310,9 @@ static void test_engagements_in_any_order(void **state)
 	r = row_of(o, "amy", "2025-01");
 	assert_int_equal(r->incidents, 2);
 	assert_int_equal(r->engaged_s, 7 * H / 2);
-	assert_int_equal(r->pages, 1);
+	assert_int_equal(r->pages, 4);
+	assert_int_equal(r->sleep_pages, 3);
+	assert_int_equal(r->sleep_run, 3);
 	/* A until resolved; X is not an incident of the corpus. */
 	r = row_of(o, "Zoe", "2025-01");
 	assert_int_equal(r->incidents, 1);
