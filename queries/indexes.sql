@@ -8,16 +8,13 @@
 -- Each index below serves a query of the report (docs/scale.md):
 --   incidents_started           every month-window query
 --   incident_services_incident  factors_services, read in index order
---   action_items_incident       reviews_incidents (covering: counts items
---                               created before as-of without the table)
 --   roster_responder            oncall_roster
--- responders, factors and pages have none: oncall_engagements,
--- factors_rows and oncall_pages read them in one sequential scan, and
--- clusters.c and oncall.c order the rows in memory.
+-- responders, factors, action_items and pages have none: their queries
+-- read them in one sequential scan, and clusters.c, actions.c and oncall.c
+-- join and order the rows in memory.
 CREATE UNIQUE INDEX incidents_id ON incidents (id);
 CREATE INDEX incidents_started ON incidents (started_at);
 CREATE INDEX incident_services_incident ON incident_services (incident_id, service);
-CREATE INDEX action_items_incident ON action_items (incident_id, created_at);
 CREATE UNIQUE INDEX roster_responder ON roster (responder);
 -- Planner statistics from a sample: exact counts cost a full scan per index.
 PRAGMA analysis_limit = 1000;

@@ -33,6 +33,7 @@
 #include "pirx/mem.h"
 #include "pirx/plot.h"
 #include "pirx/stats.h"
+#include "pirx/textnorm.h"
 #include "pirx/timefmt.h"
 
 #define DAY 86400
@@ -109,7 +110,30 @@ struct actions {
 	long items;
 	int64_t window_from;      /* first instant of the window */
 	struct teams teams;
+	/* Items per incident (created before as-of), for the reviews. */
+	pirx_strtab *item_incidents;
+	long *item_count;
+	size_t count_cap;
+	long item_last;           /* the previous item's incident */
 };
+
+/* Counts one item of the incident of id s[0..n). */
+static void count_item(struct actions *A, const char *s, long n)
+{
+	/* An incident's items mostly come together. */
+	long k = pirx_strtab_find_near(A->item_incidents, s, n, A->item_last);
+
+	if (k < 0)
+		k = pirx_strtab_intern(A->item_incidents, s, n, NULL);
+	if ((size_t)k >= A->count_cap) {
+		size_t old = A->count_cap;
+		A->count_cap = A->count_cap ? A->count_cap * 2 : 1024;
+		A->item_count = pirx_xreallocarray(A->item_count, A->count_cap, sizeof(long));
+		memset(A->item_count + old, 0, (A->count_cap - old) * sizeof(long));
+	}
+	A->item_count[k]++;
+	A->item_last = k;
+}
 
 /* Binds v to every use of the named parameter (":as_of"). */
 static void bind_i64(pirx_stmt *st, const char *name, int64_t v)
@@ -480,6 +504,7 @@ static int pass_items(struct actions *A, int have, struct pirx_err *err)
 		m = pirx_month_of(it.created);
 		if (A->items++ == 0)
 			start(A, it.created);
+		count_item(A, pirx_stmt_text(st, 6), pirx_stmt_bytes(st, 6));
 		if (m != month) {
 			if (month >= 0)
 				flush_month(A, w, month);
@@ -794,10 +819,10 @@ static long keep_large(struct rev_month *r, pirx_stmt *st, long items)
 	l->review = pirx_stmt_int64(st, 2);
 	l->seq = 0;
 	for (int c = 0; c < 3; c++) {
-		l->null[c] = pirx_stmt_is_null(st, 4 + c);
-		l->len[c] = (size_t)pirx_stmt_bytes(st, 4 + c);
+		l->null[c] = pirx_stmt_is_null(st, 3 + c);
+		l->len[c] = (size_t)pirx_stmt_bytes(st, 3 + c);
 		l->off[c] = r->text.len;
-		pirx_buf_append(&r->text, pirx_stmt_text(st, 4 + c), l->len[c]);
+		pirx_buf_append(&r->text, pirx_stmt_text(st, 3 + c), l->len[c]);
 	}
 	return (long)r->nlarge++;
 }
@@ -891,14 +916,18 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		row->resolved = pirx_stmt_int64(st, 1);
 		row->has_review = !pirx_stmt_is_null(st, 2);
 		row->review = pirx_stmt_int64(st, 2);
-		row->items = (long)pirx_stmt_int64(st, 3);
+		row->items = 0;
+		if (A->item_incidents) {
+			long k = pirx_strtab_find(A->item_incidents, pirx_stmt_text(st, 3), pirx_stmt_bytes(st, 3));
+			row->items = k >= 0 ? A->item_count[k] : 0;
+		}
 		row->large = -1;
 		if (have && row->has_review && row->review < ctx->as_of &&
 		    row->items > LARGE_REVIEW && row->started >= A->window_from)
 			row->large = keep_large(&r, st, row->items);
 		keys[nrows].started = row->started;
 		keys[nrows].at = ids.len;   /* the id's offset until ids is complete */
-		pirx_buf_append(&ids, pirx_stmt_text(st, 4), (size_t)pirx_stmt_bytes(st, 4) + 1);
+		pirx_buf_append(&ids, pirx_stmt_text(st, 3), (size_t)pirx_stmt_bytes(st, 3) + 1);
 		nrows++;
 	}
 	if (step < 0) {
@@ -1103,6 +1132,7 @@ int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	memset(&A, 0, sizeof(A));
 	A.ctx = ctx;
 	A.first_month = -1;
+	A.item_incidents = pirx_strtab_new();
 	A.window_from = pirx_month_start(ctx->window_start);
 	for (int g = 0; g < NROWGROUPS; g++)
 		A.km[g].last_day = -1;
@@ -1123,6 +1153,8 @@ out:
 		free(A.km[g].cens);
 		free(A.km[g].rows);
 	}
+	pirx_strtab_free(A.item_incidents);
+	free(A.item_count);
 	for (size_t i = 0; i < A.teams.n; i++)
 		free(A.teams.team[i].name);
 	free(A.teams.team);
