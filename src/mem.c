@@ -12,6 +12,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* Tables from 4 MiB up are aligned to 2 MiB, the huge page size on x86-64
  * and arm64 (with 4 KiB pages). */
@@ -239,4 +242,11 @@ void pirx_mem_use_huge_pages(char **argv)
 	}
 	free(saved);
 	free(value);
+}
+
+void pirx_mem_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }

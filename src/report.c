@@ -227,6 +227,7 @@ static int run_lane(const struct pirx_report_ctx *parent, int lane, struct pirx_
 			continue;
 		pirx_report_progress(&ctx, "%s", s->what);
 		rc = s->run(&ctx, err);
+		pirx_mem_trim();
 	}
 	if (rc == 0 && (n = pirx_plot_batch_count(ctx.charts)) > 0) {
 		pirx_report_progress(&ctx, "drawing %d chart%s", n, n == 1 ? "" : "s");

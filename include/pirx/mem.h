@@ -51,6 +51,14 @@ char *pirx_mem_tunables(const char *tunables, const char *thp_mode);
  */
 void pirx_mem_use_huge_pages(char **argv);
 
+/*
+ * Gives the heap's free memory back to the system (glibc's malloc_trim;
+ * nothing elsewhere). The report calls it between steps: a step's large
+ * arrays, once freed, would otherwise stay in the lane's resident size
+ * while the next step and the other lane grow theirs.
+ */
+void pirx_mem_trim(void);
+
 /* A growable, always NUL-terminated byte buffer. Caller owns it. */
 struct pirx_buf {
 	char *data;   /* NUL-terminated; NULL until the first append */
