@@ -93,42 +93,49 @@ static char *slurp(const char *dir, const char *name)
 	return buf;
 }
 
-/* The hand-made corpus in file order. */
+/* The hand-made corpus, in file order. */
+static const struct {
+	const char *id, *services, *started;
+} incidents[] = {
+	{"I1", "checkout", "2025-12-25T00:00:00Z"},
+	{"I2", "checkout", "2026-01-10T00:00:00Z"},
+	{"I3", "search", "2026-01-20T12:00:00Z"},
+	{"I4", "checkout;search", "2026-02-15T00:00:00Z"},
+	{"I5", "billing", "2026-03-05T00:00:00Z"},
+	{"I6", "checkout", "2026-04-02T00:00:00Z"},
+};
+static const struct {
+	const char *id, *incident, *text;
+} factors[] = {
+	{"I1#1", "I1", "certificate expired"},
+	{"I2#1", "I2", "the TLS certificate expired on checkout"},
+	{"I3#1", "I3", "cert expired again"},
+	{"I4#1", "I4", "expired certificate"},
+	{"I4#2", "I4", "disk full on the log volume"},
+	{"I5#1", "I5", "disk full"},
+	{"I6#1", "I6", "certificate expired"},
+};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static void fill_in_order(pirx_db *db)
 {
-	incident(db, "I1", "checkout", "2025-12-25T00:00:00Z");
-	incident(db, "I2", "checkout", "2026-01-10T00:00:00Z");
-	incident(db, "I3", "search", "2026-01-20T12:00:00Z");
-	incident(db, "I4", "checkout;search", "2026-02-15T00:00:00Z");
-	incident(db, "I5", "billing", "2026-03-05T00:00:00Z");
-	incident(db, "I6", "checkout", "2026-04-02T00:00:00Z");
-	factor(db, "I1#1", "I1", "certificate expired");
-	factor(db, "I2#1", "I2", "the TLS certificate expired on checkout");
-	factor(db, "I3#1", "I3", "cert expired again");
-	factor(db, "I4#1", "I4", "expired certificate");
-	factor(db, "I4#2", "I4", "disk full on the log volume");
-	factor(db, "I5#1", "I5", "disk full");
-	factor(db, "I6#1", "I6", "certificate expired");
+	for (size_t i = 0; i < COUNT(incidents); i++)
+		incident(db, incidents[i].id, incidents[i].services, incidents[i].started);
+	for (size_t i = 0; i < COUNT(factors); i++)
+		factor(db, factors[i].id, factors[i].incident, factors[i].text);
 }
 
-/* The same rows, inserted newest first, factors before their incidents'
- * order and I4's second factor before its first (both on one line: the
- * id decides); I4 lists checkout twice. */
+/* The same rows the other way round: factors first, newest first (so
+ * I4's second factor before its first, both on one line: the id decides),
+ * then incidents newest first, I4 listing checkout twice. */
 static void fill_scrambled(pirx_db *db)
 {
-	factor(db, "I6#1", "I6", "certificate expired");
-	factor(db, "I4#2", "I4", "disk full on the log volume");
-	factor(db, "I5#1", "I5", "disk full");
-	factor(db, "I2#1", "I2", "the TLS certificate expired on checkout");
-	factor(db, "I4#1", "I4", "expired certificate");
-	factor(db, "I3#1", "I3", "cert expired again");
-	factor(db, "I1#1", "I1", "certificate expired");
-	incident(db, "I6", "checkout", "2026-04-02T00:00:00Z");
-	incident(db, "I5", "billing", "2026-03-05T00:00:00Z");
-	incident(db, "I4", "search;checkout;checkout", "2026-02-15T00:00:00Z");
-	incident(db, "I3", "search", "2026-01-20T12:00:00Z");
-	incident(db, "I1", "checkout", "2025-12-25T00:00:00Z");
-	incident(db, "I2", "checkout", "2026-01-10T00:00:00Z");
+	for (size_t i = COUNT(factors); i-- > 0;)
+		factor(db, factors[i].id, factors[i].incident, factors[i].text);
+	for (size_t i = COUNT(incidents); i-- > 0;)
+		incident(db, incidents[i].id,
+			 strcmp(incidents[i].id, "I4") == 0 ? "search;checkout;checkout" : incidents[i].services,
+			 incidents[i].started);
 }
 
 /* A scratch folder with a database filled by fill, and the step run on it
