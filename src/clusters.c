@@ -1136,7 +1136,8 @@ static int cmp_raw_row(const void *x, const void *y)
  * each row looks up anyway: SQLite's join and sort took twice as long as
  * the whole read does now.
  */
-static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c, struct pirx_err *err)
+static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
+			    struct pirx_err *err)
 {
 	pirx_stmt *st = NULL;
 	pirx_strtab *seen = pirx_strtab_new();
@@ -1201,7 +1202,8 @@ static int read_factor_rows(const struct pirx_report_ctx *ctx, struct corpus *c,
 		const struct raw_row *row = sorted[r];
 		long t = text_of[row->text];
 		if (t < 0)
-			t = text_of[row->text] = pirx_strtab_intern(c->texts, pirx_strtab_str(seen, row->text), -1, NULL);
+			t = text_of[row->text] =
+				pirx_strtab_intern(c->texts, pirx_strtab_str(seen, row->text), -1, NULL);
 		c->tweight[t]++;
 		c->fid[r] = row->id;
 		c->finc[r] = row->inc;

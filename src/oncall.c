@@ -8,12 +8,14 @@
  * time order. The roster comes ordered from its query; engagements (joined
  * to their incidents) and pages are read whole and ordered here
  * (read_activity): at 100k incidents that takes half the time of SQLite's
- * join and sort, and the load builds no index of pages for it. Each merged interval is cut at UTC
- * month boundaries and at the responder's local 08:00, 18:00, 22:00 and
- * midnight (tzlocal.c does the time-zone work through the system tz
- * database), so hours are exact across DST changes. Per-responder scratch
- * (one cell per month, incident-month pairs) is reused from responder to
- * responder: nothing is allocated per row.
+ * join and sort, and the load builds no index of pages for it.
+ *
+ * Each merged interval is cut at UTC month boundaries and at the
+ * responder's local 08:00, 18:00, 22:00 and midnight (tzlocal.c does the
+ * time-zone work through the system tz database), so hours are exact
+ * across DST changes. Per-responder scratch (one cell per month,
+ * incident-month pairs) is reused from responder to responder: nothing is
+ * allocated per row of the walk.
  *
  * Scoring compares each responder's trailing 3-month totals with those of
  * every responder active in the same 3 months, by median and MAD (stats.c).
@@ -677,13 +679,6 @@ static int cmp_name(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/*
- * Every engagement that began before as-of, with the instant it ends (its
- * left_at, else its incident's resolved_at), unordered; who is the name's
- * id in names until read_activity ranks them. The incidents are read
- * first: their ids map to their position and resolution; an engagement of
- * an unknown incident is left out, as the join it replaces did.
- */
 static int cmp_page(const void *x, const void *y)
 {
 	const struct page *a = x, *b = y;
@@ -693,6 +688,13 @@ static int cmp_page(const void *x, const void *y)
 	return (a->at > b->at) - (a->at < b->at);
 }
 
+/*
+ * Every engagement that began before as-of, with the instant it ends (its
+ * left_at, else its incident's resolved_at), unordered; who is the name's
+ * id in names until read_activity ranks them. The incidents are read
+ * first: their ids map to their position and resolution; an engagement of
+ * an unknown incident is left out, as the join it replaces did.
+ */
 static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab *names,
 			    struct pirx_err *err)
 {
