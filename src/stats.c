@@ -20,6 +20,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,13 +244,12 @@ static int cmp_int(const void *a, const void *b)
  * detect that is mostly 0), the MAD is 0 and would make every other point
  * an outlier: fall back to the mean absolute residual scaled the same way.
  */
-static double robust_scale(const double *r, size_t n, double *work)
+static double robust_scale(double *work, size_t n)
 {
 	double s, sum = 0;
 
-	for (size_t i = 0; i < n; i++)
-		work[i] = fabs(r[i]);
-	/* Quickselect (rearranges work): O(n), where a sort per IRLS step was the cost. */
+	/* work holds the absolute residuals. Quickselect (rearranges work):
+	 * O(n), where a sort per IRLS step was the cost. */
 	s = gsl_stats_median(work, 1, n) / 0.6745;
 	if (s > 1e-12)
 		return s;
@@ -347,7 +347,7 @@ static int huber_newton(const double *x, const double *y, const int *group, size
  */
 static int huber_irls(const double *x, const double *y, const int *group, size_t n,
 		      int skip_any, int skip, double *a, double *b, double *s,
-		      double *w, double *r, double *work)
+		      double *w, double *work)
 {
 	int fixed = *s > 0;
 
@@ -363,35 +363,23 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 		double pa = *a, pb = *b, sc;
 		size_t m = 0;
 
-		/* The residuals are only needed for a new scale: with the scale
-		 * held (every jackknife refit) this pass is skipped. */
+		/* The absolute residuals are only needed for a new scale: with
+		 * the scale held (a jackknife refit Newton could not finish)
+		 * this pass is skipped. */
 		if (!fixed) {
 			for (size_t i = 0; i < n; i++) {
 				if (skip_any && group[i] == skip)
 					continue;
-				r[m++] = y[i] - *a - *b * x[i];
+				work[m++] = fabs(y[i] - *a - *b * x[i]);
 			}
 		}
-		sc = fixed ? *s : robust_scale(r, m, work);
-		if (fixed) {
-			/* One pass: weights and the sums of wls together, the same
-			 * operations in the same order (the jackknife's cost). */
-			if (huber_wls(x, y, group, n, skip_any, skip, sc, w, a, b) != 0)
-				return -1;
-		} else {
-			for (size_t i = 0; i < n; i++) {
-				double u;
-				if (skip_any && group[i] == skip) {
-					w[i] = 0;
-					continue;
-				}
-				u = fabs(y[i] - *a - *b * x[i]) / sc;
-				w[i] = u <= HUBER_K ? 1.0 : HUBER_K / u;
-			}
+		sc = fixed ? *s : robust_scale(work, m);
+		/* One pass: weights and the sums of wls together, the same
+		 * operations in the same order as a weights pass and wls. */
+		if (huber_wls(x, y, group, n, skip_any, skip, sc, w, a, b) != 0)
+			return -1;
+		if (!fixed)
 			*s = sc;
-			if (wls(x, y, w, n, a, b) != 0)
-				return -1;
-		}
 		if (fabs(*a - pa) < 1e-10 * (1 + fabs(*a)) && fabs(*b - pb) < 1e-10 * (1 + fabs(*b)))
 			break;
 	}
@@ -401,10 +389,10 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 int pirx_stats_trend(const double *x, const double *y, const int *group,
 		     size_t n, struct pirx_trend_fit *fit)
 {
-	double *w = NULL, *r = NULL, *work = NULL;
+	double *w = NULL, *work = NULL;
 	int *order = NULL;
 	double a = 0, b = 0, s = 0, v = 0;
-	int groups = 0, rc = -1, df;
+	int groups = 0, rc = -1, df, lo = INT_MAX, hi = INT_MIN;
 
 	memset(fit, 0, sizeof(*fit));
 	fit->slope = fit->se = fit->ci_low = fit->ci_high = fit->p_value = fit->mde = NAN;
@@ -412,15 +400,29 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	if (n < 3)
 		return -1;
 	w = pirx_xmalloc(n * sizeof(*w));
-	r = pirx_xmalloc(n * sizeof(*r));
 	work = pirx_xmalloc(n * sizeof(*work));
 	order = pirx_xmalloc(n * sizeof(*order));
-	memcpy(order, group, n * sizeof(*order));
-	qsort(order, n, sizeof(*order), cmp_int);
-	/* order[0..groups) becomes the distinct groups, ascending. */
-	for (size_t i = 0; i < n; i++)
-		if (i == 0 || order[i] != order[groups - 1])
-			order[groups++] = order[i];
+	/* order[0..groups) becomes the distinct groups, ascending: marked in
+	 * a table when they span less than n (months do), else sorted. */
+	for (size_t i = 0; i < n; i++) {
+		lo = group[i] < lo ? group[i] : lo;
+		hi = group[i] > hi ? group[i] : hi;
+	}
+	if ((uint64_t)((int64_t)hi - lo) < n) {
+		unsigned char *seen = pirx_xcalloc((size_t)(hi - lo) + 1, 1);
+		for (size_t i = 0; i < n; i++)
+			seen[group[i] - lo] = 1;
+		for (int64_t g = lo; g <= hi; g++)
+			if (seen[g - lo])
+				order[groups++] = (int)g;
+		free(seen);
+	} else {
+		memcpy(order, group, n * sizeof(*order));
+		qsort(order, n, sizeof(*order), cmp_int);
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || order[i] != order[groups - 1])
+				order[groups++] = order[i];
+	}
 	fit->groups = groups;
 	if (groups < 3)
 		goto out;
@@ -429,7 +431,7 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 		w[i] = 1.0;
 	if (wls(x, y, w, n, &a, &b) != 0)
 		goto out;
-	if (huber_irls(x, y, group, n, 0, 0, &a, &b, &s, w, r, work) != 0)
+	if (huber_irls(x, y, group, n, 0, 0, &a, &b, &s, w, work) != 0)
 		goto out;
 
 	/*
@@ -446,7 +448,7 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	 */
 	for (int g = 0; g < groups; g++) {
 		double ag = a, bg = b, sg = s;
-		if (huber_irls(x, y, group, n, 1, order[g], &ag, &bg, &sg, w, r, work) != 0)
+		if (huber_irls(x, y, group, n, 1, order[g], &ag, &bg, &sg, w, work) != 0)
 			goto out;
 		v += (bg - b) * (bg - b);
 	}
@@ -467,7 +469,6 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	rc = 0;
 out:
 	free(w);
-	free(r);
 	free(work);
 	free(order);
 	return rc;
