@@ -828,7 +828,7 @@ static long keep_large(struct rev_month *r, pirx_stmt *st, long items)
 }
 
 /* An incident of reviews_incidents, read whole before the rows are put in
- * report order (pirx_incidents_sort). */
+ * report order (pirx_incident_order_sort). */
 struct review_row {
 	int64_t started, resolved, review;
 	long items;
@@ -885,8 +885,7 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 	const struct pirx_report_ctx *ctx = A->ctx;
 	struct rev_month r;
 	struct review_row *rows = NULL;
-	struct pirx_incident_key *keys = NULL;
-	struct pirx_buf ids;
+	struct pirx_incident_order order;
 	pirx_stmt *st = NULL;
 	pirx_csvw *w = NULL;
 	size_t nrows = 0, cap = 0, seq = 0;
@@ -894,7 +893,7 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 
 	memset(&r, 0, sizeof(r));
 	pirx_buf_init(&r.text);
-	pirx_buf_init(&ids);
+	pirx_incident_order_init(&order);
 	if ((rc = open_csv(ctx, "reviews_monthly.csv",
 			   "month,resolved,reviewed,median_days_to_review,median_items_per_review,"
 			   "reviews_over_5_items,incidents",
@@ -908,7 +907,6 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		if (nrows == cap) {
 			cap = cap ? cap * 2 : 1024;
 			rows = pirx_xreallocarray(rows, cap, sizeof(*rows));
-			keys = pirx_xreallocarray(keys, cap, sizeof(*keys));
 		}
 		row = &rows[nrows];
 		row->started = pirx_stmt_int64(st, 0);
@@ -925,22 +923,17 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		if (have && row->has_review && row->review < ctx->as_of &&
 		    row->items > LARGE_REVIEW && row->started >= A->window_from)
 			row->large = keep_large(&r, st, row->items);
-		keys[nrows].started = row->started;
-		keys[nrows].at = ids.len;   /* the id's offset until ids is complete */
-		pirx_buf_append(&ids, pirx_stmt_text(st, 3), (size_t)pirx_stmt_bytes(st, 3) + 1);
+		pirx_incident_order_add(&order, row->started, pirx_stmt_text(st, 3),
+					(size_t)pirx_stmt_bytes(st, 3), nrows);
 		nrows++;
 	}
 	if (step < 0) {
 		rc = step;
 		goto out;
 	}
-	for (size_t i = 0; i < nrows; i++) {
-		keys[i].id = ids.data + keys[i].at;
-		keys[i].at = i;
-	}
-	pirx_incidents_sort(keys, nrows);
+	pirx_incident_order_sort(&order);
 	for (size_t k = 0; k < nrows; k++) {
-		const struct review_row *row = &rows[keys[k].at];
+		const struct review_row *row = &rows[order.k[k].at];
 		int m = pirx_month_of(row->started);
 		int resolved = row->has_resolved && row->resolved < ctx->as_of;
 		int reviewed = row->has_review && row->review < ctx->as_of;
@@ -980,8 +973,7 @@ out:
 	free(r.large);
 	pirx_buf_release(&r.text);
 	free(rows);
-	free(keys);
-	pirx_buf_release(&ids);
+	pirx_incident_order_release(&order);
 	return rc;
 }
 

@@ -1234,15 +1234,13 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 {
 	pirx_stmt *st = NULL;
 	pirx_strtab *noise = pirx_strtab_new();
-	struct pirx_buf ids;
-	struct pirx_incident_key *keys = NULL;
+	struct pirx_incident_order order;
 	int rc, step;
 	long ninc, *count = NULL;
 	long (*pairs)[2] = NULL;
 	long npairs = 0, pcap = 0;
-	size_t nkeys = 0, kcap = 0;
 
-	pirx_buf_init(&ids);
+	pirx_incident_order_init(&order);
 	c->incidents = pirx_strtab_new();
 	c->services = pirx_strtab_new();
 	c->texts = pirx_strtab_new();
@@ -1258,28 +1256,21 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 			pirx_strtab_intern(noise, pirx_stmt_text(st, 3), pirx_stmt_bytes(st, 3), NULL);
 		if (pirx_stmt_int64(st, 1) >= ctx->as_of)
 			continue;
-		if (nkeys == kcap) {
-			kcap = kcap ? kcap * 2 : 1024;
-			keys = pirx_xreallocarray(keys, kcap, sizeof(*keys));
-		}
-		keys[nkeys].started = pirx_stmt_int64(st, 1);
-		keys[nkeys].at = ids.len;   /* the id's offset until ids is complete */
-		pirx_buf_append(&ids, pirx_stmt_text(st, 0), (size_t)pirx_stmt_bytes(st, 0) + 1);
-		nkeys++;
+		pirx_incident_order_add(&order, pirx_stmt_int64(st, 1), pirx_stmt_text(st, 0),
+					(size_t)pirx_stmt_bytes(st, 0), order.n);
 	}
 	if ((rc = step < 0 ? step : 0))
 		goto out;
 	pirx_stmt_finalize(st);
 	st = NULL;
-	for (size_t i = 0; i < nkeys; i++)
-		keys[i].id = ids.data + keys[i].at;
-	pirx_incidents_sort(keys, nkeys);
-	c->ninc_cap = (long)(nkeys ? nkeys : 1);
+	pirx_incident_order_sort(&order);
+	c->ninc_cap = (long)(order.n ? order.n : 1);
 	c->started_at = pirx_xmalloc((size_t)c->ninc_cap * sizeof(int64_t));
-	for (size_t i = 0; i < nkeys; i++) {
-		long id = pirx_strtab_intern(c->incidents, keys[i].id, -1, NULL);
-		c->started_at[id] = keys[i].started;
+	for (size_t i = 0; i < order.n; i++) {
+		long id = pirx_strtab_intern(c->incidents, order.k[i].id, -1, NULL);
+		c->started_at[id] = order.k[i].started;
 	}
+	pirx_incident_order_release(&order);
 	ninc = pirx_strtab_count(c->incidents);
 
 	/* Every incident's services in (incident id, service) order: each is a
@@ -1335,8 +1326,7 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	rc = read_factor_rows(ctx, c, err);
 out:
 	pirx_strtab_free(noise);
-	pirx_buf_release(&ids);
-	free(keys);
+	pirx_incident_order_release(&order);
 	pirx_stmt_finalize(st);
 	free(pairs);
 	free(count);

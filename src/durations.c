@@ -55,13 +55,11 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 {
 	pirx_stmt *st = NULL;
 	struct pirx_incident_durations *v = NULL, *sorted = NULL;
-	struct pirx_incident_key *order = NULL;
-	struct pirx_buf ids;
-	size_t *id_at = NULL;
+	struct pirx_incident_order order;
 	size_t len = 0, cap = 0;
 	int rc, step;
 
-	pirx_buf_init(&ids);
+	pirx_incident_order_init(&order);
 	*out = NULL;
 	*n = 0;
 	if ((rc = pirx_db_prepare(db, "durations_incidents", &st, err)))
@@ -76,10 +74,9 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 		if (len == cap) {
 			cap = cap ? cap * 2 : 1024;
 			v = pirx_xreallocarray(v, cap, sizeof(*v));
-			id_at = pirx_xreallocarray(id_at, cap, sizeof(*id_at));
 		}
-		id_at[len] = ids.len;
-		pirx_buf_append(&ids, pirx_stmt_text(st, 6), (size_t)pirx_stmt_bytes(st, 6) + 1);
+		pirx_incident_order_add(&order, pirx_stmt_int64(st, 0), pirx_stmt_text(st, 6),
+					(size_t)pirx_stmt_bytes(st, 6), len);
 		d = &v[len++];
 		for (int c = 0; c < 6; c++) {
 			have[c] = !pirx_stmt_is_null(st, c);
@@ -97,16 +94,10 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 		rc = step;
 		goto out;
 	}
-	order = pirx_xmalloc((len ? len : 1) * sizeof(*order));
-	for (size_t i = 0; i < len; i++) {
-		order[i].started = v[i].started_at;
-		order[i].id = ids.data + id_at[i];
-		order[i].at = i;
-	}
-	pirx_incidents_sort(order, len);
+	pirx_incident_order_sort(&order);
 	sorted = pirx_xmalloc((len ? len : 1) * sizeof(*sorted));
 	for (size_t i = 0; i < len; i++)
-		sorted[i] = v[order[i].at];
+		sorted[i] = v[order.k[i].at];
 	*out = sorted;
 	*n = len;
 	sorted = NULL;
@@ -114,9 +105,7 @@ int pirx_durations_read(pirx_db *db, int64_t from, int64_t as_of,
 out:
 	free(v);
 	free(sorted);
-	free(order);
-	free(id_at);
-	pirx_buf_release(&ids);
+	pirx_incident_order_release(&order);
 	pirx_stmt_finalize(st);
 	return rc;
 }

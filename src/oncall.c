@@ -674,11 +674,6 @@ static int cmp_eng(const void *x, const void *y)
 	return (a->end > b->end) - (a->end < b->end);   /* END_UNKNOWN first */
 }
 
-static int cmp_name(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
 static int cmp_page(const void *x, const void *y)
 {
 	const struct page *a = x, *b = y;
@@ -785,7 +780,7 @@ static int read_activity(struct state *s, pirx_strtab *incidents, pirx_strtab *n
 	rank = pirx_xmalloc((size_t)(nnames ? nnames : 1) * sizeof(*rank));
 	for (long i = 0; i < nnames; i++)
 		s->who[i] = pirx_strtab_str(names, i);
-	qsort(s->who, (size_t)nnames, sizeof(*s->who), cmp_name);
+	qsort(s->who, (size_t)nnames, sizeof(*s->who), cmp_str);
 	for (long r = 0; r < nnames; r++)
 		rank[pirx_strtab_find(names, s->who[r], -1)] = r;
 	for (size_t i = 0; i < s->neng; i++)

@@ -67,10 +67,43 @@ static int cmp_incident_key(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
-void pirx_incidents_sort(struct pirx_incident_key *k, size_t n)
+void pirx_incident_order_init(struct pirx_incident_order *o)
 {
-	if (n > 1)
-		qsort(k, n, sizeof(*k), cmp_incident_key);
+	memset(o, 0, sizeof(*o));
+	pirx_buf_init(&o->ids);
+}
+
+void pirx_incident_order_add(struct pirx_incident_order *o, int64_t started,
+			     const char *id, size_t len, size_t at)
+{
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 1024;
+		o->k = pirx_xreallocarray(o->k, o->cap, sizeof(*o->k));
+		o->id_off = pirx_xreallocarray(o->id_off, o->cap, sizeof(*o->id_off));
+	}
+	o->k[o->n].started = started;
+	o->k[o->n].id = NULL;
+	o->k[o->n].at = at;
+	o->id_off[o->n] = o->ids.len;
+	pirx_buf_append(&o->ids, id, len);
+	pirx_buf_append(&o->ids, "", 1);
+	o->n++;
+}
+
+void pirx_incident_order_sort(struct pirx_incident_order *o)
+{
+	for (size_t i = 0; i < o->n; i++)
+		o->k[i].id = o->ids.data + o->id_off[i];
+	if (o->n > 1)
+		qsort(o->k, o->n, sizeof(*o->k), cmp_incident_key);
+}
+
+void pirx_incident_order_release(struct pirx_incident_order *o)
+{
+	free(o->k);
+	free(o->id_off);
+	pirx_buf_release(&o->ids);
+	memset(o, 0, sizeof(*o));
 }
 
 /* One row, one integer column: runs a query that yields a single count. */

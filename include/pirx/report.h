@@ -19,6 +19,7 @@
 
 #include "pirx/db.h"
 #include "pirx/err.h"
+#include "pirx/mem.h"
 
 struct pirx_report_ctx {
 	pirx_db *db;            /* the loaded corpus, read only */
@@ -46,15 +47,28 @@ void pirx_report_progress(const struct pirx_report_ctx *ctx, const char *fmt, ..
 
 /*
  * Incidents in report order: by start, then id (bytes). Steps read
- * incidents with one table scan and sort them with this: SQLite's walk of
- * the start index costs a table lookup per row and a sort of ties.
+ * incidents with one table scan, add each here as it is read and sort
+ * them at the end: SQLite's walk of the start index costs a table lookup
+ * per row and a sort of ties. After pirx_incident_order_sort, k[0..n) is
+ * in report order and each k[i].at says which row (the caller's count)
+ * it was.
  */
 struct pirx_incident_key {
 	int64_t started;
-	const char *id;
-	size_t at;              /* the caller's: where the row was read */
+	const char *id;         /* set by pirx_incident_order_sort */
+	size_t at;
 };
-void pirx_incidents_sort(struct pirx_incident_key *k, size_t n);
+struct pirx_incident_order {
+	struct pirx_incident_key *k;
+	size_t n, cap;
+	size_t *id_off;         /* each id's offset in ids (ids may move) */
+	struct pirx_buf ids;    /* the ids, each NUL-terminated */
+};
+void pirx_incident_order_init(struct pirx_incident_order *o);
+void pirx_incident_order_add(struct pirx_incident_order *o, int64_t started,
+			     const char *id, size_t len, size_t at);
+void pirx_incident_order_sort(struct pirx_incident_order *o);
+void pirx_incident_order_release(struct pirx_incident_order *o);
 
 /* The options of one report run. */
 struct pirx_report_opts {
