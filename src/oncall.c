@@ -694,8 +694,7 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 			    struct pirx_err *err)
 {
 	pirx_stmt *st = NULL;
-	int64_t *resolved = NULL;
-	int *known = NULL;
+	int64_t *resolved = NULL;   /* by incident; END_UNKNOWN when NULL */
 	size_t cap = 0, ninc_cap = 0;
 	int rc, step;
 
@@ -706,10 +705,8 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 		while ((size_t)i >= ninc_cap) {
 			ninc_cap = ninc_cap ? ninc_cap * 2 : 1024;
 			resolved = pirx_xreallocarray(resolved, ninc_cap, sizeof(*resolved));
-			known = pirx_xreallocarray(known, ninc_cap, sizeof(*known));
 		}
-		known[i] = !pirx_stmt_is_null(st, 1);
-		resolved[i] = known[i] ? pirx_stmt_int64(st, 1) : 0;
+		resolved[i] = pirx_stmt_is_null(st, 1) ? END_UNKNOWN : pirx_stmt_int64(st, 1);
 	}
 	if ((rc = step < 0 ? step : 0))
 		goto out;
@@ -731,14 +728,12 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 		e->who = (int32_t)pirx_strtab_intern(names, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
 		e->incident = (int32_t)inc;
 		e->joined = pirx_stmt_int64(st, 2);
-		e->end = !pirx_stmt_is_null(st, 3) ? pirx_stmt_int64(st, 3)
-		       : known[inc] ? resolved[inc] : END_UNKNOWN;
+		e->end = pirx_stmt_is_null(st, 3) ? resolved[inc] : pirx_stmt_int64(st, 3);
 	}
 	rc = step < 0 ? step : 0;
 out:
 	pirx_stmt_finalize(st);
 	free(resolved);
-	free(known);
 	return rc;
 }
 
