@@ -1333,15 +1333,6 @@ out:
 	return rc;
 }
 
-static int cmp_hit(const void *x, const void *y)
-{
-	const struct pirx_recur_hit *a = x, *b = y;
-
-	if (a->cluster != b->cluster)
-		return a->cluster < b->cluster ? -1 : 1;
-	return a->incident < b->incident ? -1 : a->incident > b->incident;
-}
-
 /* Per cluster: factor rows, incidents, services, first and last seen. */
 struct cstat {
 	long factors, incidents, services;
@@ -1383,7 +1374,7 @@ static int write_outputs(const struct pirx_report_ctx *ctx, const struct corpus 
 	if (rc)
 		goto out;
 	/* Distinct (cluster, incident) pairs. */
-	qsort(hits, (size_t)nhits, sizeof(*hits), cmp_hit);
+	pirx_recur_sort_hits(hits, (size_t)nhits);
 	{
 		long o = 0;
 		for (long i = 0; i < nhits; i++)

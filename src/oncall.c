@@ -34,6 +34,7 @@
 #include "pirx/mem.h"
 #include "pirx/plot.h"
 #include "pirx/report.h"
+#include "pirx/sort.h"
 #include "pirx/stats.h"
 #include "pirx/textnorm.h"
 #include "pirx/timefmt.h"
@@ -224,11 +225,13 @@ static int cmp_pair(const void *a, const void *b)
 	return (x->incident > y->incident) - (x->incident < y->incident);
 }
 
-static int cmp_i64(const void *a, const void *b)
+/* struct pair's order as one key (months and positions fit in 32 bits). */
+static uint64_t pair_key(const void *x, const void *arg)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	const struct pair *p = x;
 
-	return (x > y) - (x < y);
+	(void)arg;
+	return pirx_sort_key_i64((int64_t)p->month * (INT64_C(1) << 32) + p->incident);
 }
 
 /*
@@ -276,8 +279,8 @@ static void add_windows(struct state *s, size_t ri)
 		}
 		for (size_t i = lo; i < hi; i++)
 			s->ids[nid++] = s->pairs[i].incident;
-		if (nid)
-			qsort(s->ids, nid, sizeof(*s->ids), cmp_i64);
+		/* Sorted as unsigned: only equal ids need to meet. */
+		pirx_sort_u64((uint64_t *)s->ids, nid);
 		for (size_t i = 0; i < nid; i++)
 			if (i == 0 || s->ids[i] != s->ids[i - 1])
 				e->x[SIG_INCIDENTS] += 1;
@@ -379,8 +382,7 @@ static int read_responder(struct state *s, struct pirx_err *err)
 	}
 	if (have)
 		add_interval(s, tz, cs, ce);
-	if (s->npairs)
-		qsort(s->pairs, s->npairs, sizeof(*s->pairs), cmp_pair);
+	pirx_sort_by_key(s->pairs, s->npairs, sizeof(*s->pairs), pair_key, NULL, cmp_pair);
 	for (size_t i = 0; i < s->npairs; i++)
 		if (i == 0 || cmp_pair(&s->pairs[i - 1], &s->pairs[i]) != 0)
 			s->cells[s->pairs[i].month - s->m0].incidents++;
@@ -684,6 +686,57 @@ static int cmp_page(const void *x, const void *y)
 }
 
 /*
+ * The sort keys of engagements and pages: the responder's rank in the high
+ * bits, the time since the earliest in the low ones; when the ranks or the
+ * span of times do not fit, the rank alone (the comparators then order
+ * each responder's rows).
+ */
+struct rank_time {
+	int64_t t0;
+	int bits;            /* 0: the rank alone */
+};
+
+#define TIME_BITS 40     /* 34,000 years of seconds */
+
+static void rank_time_bits(const struct state *s, long nnames, struct rank_time *k)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	for (size_t i = 0; i < s->neng; i++) {
+		lo = s->eng[i].joined < lo ? s->eng[i].joined : lo;
+		hi = s->eng[i].joined > hi ? s->eng[i].joined : hi;
+	}
+	for (size_t i = 0; i < s->npg; i++) {
+		lo = s->pg[i].at < lo ? s->pg[i].at : lo;
+		hi = s->pg[i].at > hi ? s->pg[i].at : hi;
+	}
+	k->t0 = lo;
+	k->bits = lo <= hi && (uint64_t)hi - (uint64_t)lo < (UINT64_C(1) << TIME_BITS) &&
+		  nnames < (1L << (64 - TIME_BITS)) ? TIME_BITS : 0;
+}
+
+static uint64_t rank_time_key(int32_t who, int64_t t, const struct rank_time *k)
+{
+	if (!k->bits)
+		return (uint64_t)(uint32_t)who;
+	return (uint64_t)(uint32_t)who << k->bits | ((uint64_t)t - (uint64_t)k->t0);
+}
+
+static uint64_t eng_key(const void *x, const void *arg)
+{
+	const struct eng *e = x;
+
+	return rank_time_key(e->who, e->joined, arg);
+}
+
+static uint64_t page_key(const void *x, const void *arg)
+{
+	const struct page *p = x;
+
+	return rank_time_key(p->who, p->at, arg);
+}
+
+/*
  * Every engagement that began before as-of, with the instant it ends (its
  * left_at, else its incident's resolved_at), unordered; who is the name's
  * id in names until read_activity ranks them. The incidents are read
@@ -766,6 +819,7 @@ static int read_activity(struct state *s, pirx_strtab *incidents, pirx_strtab *n
 			 struct pirx_err *err)
 {
 	long nnames, *rank;
+	struct rank_time k;
 	int rc;
 
 	if ((rc = read_engagements(s, incidents, names, err)) || (rc = read_pages(s, names, err)))
@@ -782,10 +836,9 @@ static int read_activity(struct state *s, pirx_strtab *incidents, pirx_strtab *n
 		s->eng[i].who = (int32_t)rank[s->eng[i].who];
 	for (size_t i = 0; i < s->npg; i++)
 		s->pg[i].who = (int32_t)rank[s->pg[i].who];
-	if (s->neng)
-		qsort(s->eng, s->neng, sizeof(*s->eng), cmp_eng);
-	if (s->npg)
-		qsort(s->pg, s->npg, sizeof(*s->pg), cmp_page);
+	rank_time_bits(s, nnames, &k);
+	pirx_sort_by_key(s->eng, s->neng, sizeof(*s->eng), eng_key, &k, cmp_eng);
+	pirx_sort_by_key(s->pg, s->npg, sizeof(*s->pg), page_key, &k, cmp_page);
 	free(rank);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "pirx/fsutil.h"
 #include "pirx/mem.h"
 #include "pirx/plot.h"
+#include "pirx/sort.h"
 #include "pirx/stats.h"
 #include "pirx/timefmt.h"
 
@@ -59,6 +60,13 @@ static int cmp_repeat(const void *x, const void *y)
 	return strcmp(sort_in->cluster_id[a->cluster], sort_in->cluster_id[b->cluster]);
 }
 
+/* struct repeat's first field; the names order its ties. */
+static uint64_t repeat_key(const void *x, const void *arg)
+{
+	(void)arg;
+	return pirx_sort_key_i64(((const struct repeat *)x)->incident);
+}
+
 static int cmp_hits(const void *x, const void *y)
 {
 	const struct pirx_recur_hit *a = x, *b = y;
@@ -66,6 +74,27 @@ static int cmp_hits(const void *x, const void *y)
 	if (a->cluster != b->cluster)
 		return a->cluster < b->cluster ? -1 : 1;
 	return a->incident < b->incident ? -1 : a->incident > b->incident;
+}
+
+/* Both halves when they fit in 32 bits (always, short of 4 billion
+ * incidents), else the cluster alone and cmp_hits for the rest. */
+static uint64_t hit_key(const void *x, const void *arg)
+{
+	const struct pirx_recur_hit *h = x;
+	int both = *(const int *)arg;
+
+	return both ? (uint64_t)h->cluster << 32 | (uint64_t)h->incident : (uint64_t)h->cluster;
+}
+
+void pirx_recur_sort_hits(struct pirx_recur_hit *hits, size_t n)
+{
+	int both = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (hits[i].cluster < 0 || hits[i].incident < 0 ||
+		    (unsigned long)hits[i].cluster > UINT32_MAX || (unsigned long)hits[i].incident > UINT32_MAX)
+			both = 0;
+	pirx_sort_by_key(hits, n, sizeof(*hits), hit_key, &both, cmp_hits);
 }
 
 static int write_chart(const struct pirx_report_ctx *ctx, const struct pirx_recur_input *in,
@@ -147,7 +176,7 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 		last_stamp[s] = -1;
 	month_seen = pirx_xmalloc((size_t)(ctx->window > 0 ? ctx->window : 1) * sizeof(long));
 	memcpy(hits, in->hits, in->nhits * sizeof(*hits));
-	qsort(hits, in->nhits, sizeof(*hits), cmp_hits);
+	pirx_recur_sort_hits(hits, in->nhits);
 	sort_in = in;
 
 	for (size_t i = 0; i < in->nhits;) {
@@ -225,8 +254,7 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 		i = j;
 	}
 	qsort(rs, nrs, sizeof(*rs), cmp_rstat);
-	if (nrep > 1)
-		qsort(rep, nrep, sizeof(*rep), cmp_repeat);
+	pirx_sort_by_key(rep, nrep, sizeof(*rep), repeat_key, NULL, cmp_repeat);
 
 	path = pirx_fs_join(ctx->dir, "recurrence.csv");
 	if ((rc = pirx_csvw_open(path, &w, err)))

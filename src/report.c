@@ -35,6 +35,7 @@
 #include "pirx/fsutil.h"
 #include "pirx/mem.h"
 #include "pirx/plot.h"
+#include "pirx/sort.h"
 #include "pirx/timefmt.h"
 
 void pirx_report_opts_init(struct pirx_report_opts *o)
@@ -67,6 +68,12 @@ static int cmp_incident_key(const void *x, const void *y)
 	return strcmp(a->id, b->id);
 }
 
+static uint64_t incident_key(const void *x, const void *arg)
+{
+	(void)arg;
+	return pirx_sort_key_i64(((const struct pirx_incident_key *)x)->started);
+}
+
 void pirx_incident_order_init(struct pirx_incident_order *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -94,8 +101,7 @@ void pirx_incident_order_sort(struct pirx_incident_order *o)
 {
 	for (size_t i = 0; i < o->n; i++)
 		o->k[i].id = o->ids.data + o->id_off[i];
-	if (o->n > 1)
-		qsort(o->k, o->n, sizeof(*o->k), cmp_incident_key);
+	pirx_sort_by_key(o->k, o->n, sizeof(*o->k), incident_key, NULL, cmp_incident_key);
 }
 
 void pirx_incident_order_release(struct pirx_incident_order *o)

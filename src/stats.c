@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pirx/mem.h"
+#include "pirx/sort.h"
 
 struct pirx_rng {
 	gsl_rng *g;
@@ -81,14 +82,12 @@ static uint64_t sort_key(double v)
 /*
  * Ascending. Durations at 1M incidents are sorted in arrays of hundreds of
  * thousands (every month x metric x severity, then the bootstrap), where
- * GSL's heapsort was a third of the durations step; a least significant
- * digit radix sort on the keys above takes a few linear passes, skipping
- * the bytes every key shares. Small arrays go to GSL.
+ * GSL's heapsort was a third of the durations step; the keys above go
+ * through sort.c's radix sort instead. Small arrays go to GSL.
  */
 void pirx_stats_sort(double *x, size_t n)
 {
-	uint64_t *k, *tmp;
-	size_t count[256];
+	uint64_t *k;
 
 	if (n < 512) {
 		if (n > 1)
@@ -96,35 +95,14 @@ void pirx_stats_sort(double *x, size_t n)
 		return;
 	}
 	k = pirx_xmalloc(n * sizeof(*k));
-	tmp = pirx_xmalloc(n * sizeof(*tmp));
 	for (size_t i = 0; i < n; i++)
 		k[i] = sort_key(x[i]);
-	for (int shift = 0; shift < 64; shift += 8) {
-		uint64_t *swap;
-		size_t sum = 0;
-
-		memset(count, 0, sizeof(count));
-		for (size_t i = 0; i < n; i++)
-			count[(k[i] >> shift) & 0xff]++;
-		if (count[(k[0] >> shift) & 0xff] == n)
-			continue;                /* every key has this byte */
-		for (int d = 0; d < 256; d++) {
-			size_t c = count[d];
-			count[d] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[(k[i] >> shift) & 0xff]++] = k[i];
-		swap = k;
-		k = tmp;
-		tmp = swap;
-	}
+	pirx_sort_u64(k, n);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t u = k[i] >> 63 ? k[i] & ~(UINT64_C(1) << 63) : ~k[i];
 		memcpy(&x[i], &u, sizeof(u));
 	}
 	free(k);
-	free(tmp);
 }
 
 double pirx_stats_median_sorted(const double *sorted, size_t n)

@@ -33,6 +33,9 @@ struct pirx_recur_hit {
 	long cluster;    /* index into the cluster arrays */
 };
 
+/* Sorts hits[0..n) by cluster, then incident. */
+void pirx_recur_sort_hits(struct pirx_recur_hit *hits, size_t n);
+
 /* Everything recurrence needs; all borrowed. Only incidents started
  * before ctx->as_of may be given. */
 struct pirx_recur_input {
