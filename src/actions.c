@@ -8,17 +8,17 @@
  * action_items_by_team.csv, large_reviews.csv and the charts
  * action_completion, action_overdue and action_survival.
  *
- * The monthly figures, the per-team table and the Kaplan-Meier curves come
- * from one query over the items in order of creation and one pass in C: a
- * month's items are contiguous, so each month is flushed when the next
- * begins; teams are found by a small hash table of their names. Durations go
- * into buffers that are reused from month to month, and the survival
- * curves are built from per-day histograms of completions and censorings
- * (times are whole days), so nothing is allocated per row and nothing is
- * sorted in C but each month's durations and the team names. The overdue
- * list is a result that SQL filters and orders; the reviews come from one
- * more pass over the incidents in order of start. Medians come from stats.c; csvio.c and plot.c own the
- * output formats.
+ * The monthly figures, the per-team table, the Kaplan-Meier curves and the
+ * overdue list come from one scan of the items, in no particular order,
+ * and one pass in C: each month of creation has its accumulators, written
+ * out when the scan ends; teams are found by a small hash table of their
+ * names; the survival curves are built from per-day histograms of
+ * completions and censorings (times are whole days). The overdue items
+ * are kept (their text in one arena) and sorted in C, most urgent first:
+ * SQLite's sort of the same rows, and a second scan, cost more than the
+ * rest of the step. The reviews come from one more pass over the
+ * incidents in order of start. Medians come from stats.c; csvio.c and
+ * plot.c own the output formats.
  */
 #include "pirx/report.h"
 
@@ -32,6 +32,7 @@
 #include "pirx/fsutil.h"
 #include "pirx/mem.h"
 #include "pirx/plot.h"
+#include "pirx/sort.h"
 #include "pirx/stats.h"
 #include "pirx/textnorm.h"
 #include "pirx/timefmt.h"
@@ -75,7 +76,8 @@ struct km_row {
 
 /* A Kaplan-Meier curve in the making: histograms over whole days. */
 struct km {
-	long *ev, *cens;  /* completions and censorings per day, 0..maxday */
+	long *ev, *cens;  /* completions and censorings per day, 0..cap - 1 */
+	size_t cap;
 	long items, done;
 	long untimed;     /* completed with no known time: not on the curve */
 	int last_day;     /* largest day observed (completion or censoring), -1: none */
@@ -98,13 +100,34 @@ struct teams {
 	struct team unknown;   /* items with no team (listed last) */
 };
 
+/* The accumulators of one month of creation. */
+struct month_acc {
+	struct acc g[NGROUP];
+};
+
+/* An overdue item; its text cells (id, incident_id, title, owner, team,
+ * priority) are in the arena. */
+struct overdue {
+	int64_t due, created;
+	size_t cells;
+	const char *id;           /* set once the arena stops moving */
+	uint32_t id_len;
+	int prio;                 /* 0 must-fix .. 3 unknown */
+};
+
 struct actions {
 	const struct pirx_report_ctx *ctx;
 	int first_month;          /* month of the first item; -1 when none */
 	int nmonths;              /* first_month .. ctx->month */
-	int maxday;               /* histogram size - 1 */
-	struct acc acc[NGROUP];
+	/* Items arrive in no particular order: a month's accumulators, from
+	 * mon_first on, are all kept until the pass ends. */
+	struct month_acc *mon;
+	int mon_first, nmon;
+	int64_t first_created;
 	struct km km[NROWGROUPS];
+	struct overdue *od;       /* overdue items, in no order until sorted */
+	size_t nod, od_cap;
+	struct pirx_buf cells;    /* their text */
 	double *rate;             /* [month offset][NROWGROUPS] completion rate */
 	long *overdue;            /* [month offset][NGROUP] overdue items */
 	long items;
@@ -247,14 +270,29 @@ static void acc_add(struct acc *a, const struct item *it, int64_t as_of)
 	}
 }
 
-static void acc_clear(struct acc *a)
+/* The accumulators of month m, made (zeroed) when new. */
+static struct month_acc *month_at(struct actions *A, int m)
 {
-	double *days = a->days;
-	size_t cap = a->cap;
+	size_t sz = sizeof(*A->mon);
 
-	memset(a, 0, sizeof(*a));
-	a->days = days;
-	a->cap = cap;
+	if (A->nmon == 0) {
+		A->mon = pirx_xcalloc(1, sz);
+		A->mon_first = m;
+		A->nmon = 1;
+	} else if (m < A->mon_first) {
+		int add = A->mon_first - m;
+		A->mon = pirx_xreallocarray(A->mon, (size_t)(A->nmon + add), sz);
+		memmove(A->mon + add, A->mon, (size_t)A->nmon * sz);
+		memset(A->mon, 0, (size_t)add * sz);
+		A->nmon += add;
+		A->mon_first = m;
+	} else if (m >= A->mon_first + A->nmon) {
+		int need = m - A->mon_first + 1;
+		A->mon = pirx_xreallocarray(A->mon, (size_t)need, sz);
+		memset(A->mon + A->nmon, 0, (size_t)(need - A->nmon) * sz);
+		A->nmon = need;
+	}
+	return &A->mon[m - A->mon_first];
 }
 
 static uint64_t hash_name(const char *s)
@@ -321,6 +359,22 @@ static void team_add(struct team *t, const struct item *it, int64_t as_of)
 	}
 }
 
+/* Makes room in the histograms for day. */
+static void km_reserve(struct km *k, int64_t day)
+{
+	size_t old = k->cap;
+
+	if ((size_t)day < k->cap)
+		return;
+	k->cap = k->cap ? k->cap : 64;
+	while (k->cap <= (size_t)day)
+		k->cap *= 2;
+	k->ev = pirx_xreallocarray(k->ev, k->cap, sizeof(*k->ev));
+	k->cens = pirx_xreallocarray(k->cens, k->cap, sizeof(*k->cens));
+	memset(k->ev + old, 0, (k->cap - old) * sizeof(*k->ev));
+	memset(k->cens + old, 0, (k->cap - old) * sizeof(*k->cens));
+}
+
 /* Adds an item to a curve: completions at the whole day reached (rounded
  * up), open items censored at the last whole day they were seen open. */
 static void km_add(struct km *k, const struct item *it, int64_t as_of)
@@ -337,10 +391,12 @@ static void km_add(struct km *k, const struct item *it, int64_t as_of)
 		if (it->done < it->created)
 			return;   /* out of order: the duration is left out */
 		day = (it->done - it->created + DAY - 1) / DAY;
+		km_reserve(k, day);
 		k->ev[day]++;
 		k->done++;
 	} else {
 		day = (as_of - it->created) / DAY;
+		km_reserve(k, day);
 		k->cens[day]++;
 	}
 	k->items++;
@@ -431,13 +487,13 @@ static void km_median(const struct km *k, double *med, double *lo, double *hi)
 	}
 }
 
-/* Writes the monthly rows of month m from the accumulators, then clears them. */
+/* Writes the monthly rows of month m from its accumulators, then frees them. */
 static void flush_month(struct actions *A, pirx_csvw *w, int m)
 {
 	int off = m - A->first_month;
 
 	for (int g = 0; g < NGROUP; g++) {
-		struct acc *a = &A->acc[g];
+		struct acc *a = &A->mon[m - A->mon_first].g[g];
 		if (g < NROWGROUPS && a->created > 0) {
 			pirx_stats_sort(a->days, a->ndays);
 			pirx_csvw_month(w, m);
@@ -456,26 +512,72 @@ static void flush_month(struct actions *A, pirx_csvw *w, int m)
 				rate(a->completed, a->created - a->cancelled);
 		}
 		A->overdue[(size_t)off * NGROUP + (size_t)g] = a->overdue;
-		acc_clear(a);
+		free(a->days);
+		a->days = NULL;
 	}
 }
 
-/* Sizes the per-month and per-day arrays once the first item is known. */
-static void start(struct actions *A, int64_t first_created)
+/* Sizes the per-month arrays once the first item is known. */
+static void start(struct actions *A)
 {
 	const struct pirx_report_ctx *ctx = A->ctx;
 
-	A->first_month = pirx_month_of(first_created);
+	A->first_month = pirx_month_of(A->first_created);
 	A->nmonths = ctx->month - A->first_month + 1;
-	A->maxday = (int)((ctx->as_of - first_created + DAY - 1) / DAY);
 	A->rate = pirx_xcalloc((size_t)A->nmonths * NROWGROUPS, sizeof(*A->rate));
 	for (size_t i = 0; i < (size_t)A->nmonths * NROWGROUPS; i++)
 		A->rate[i] = NAN;
 	A->overdue = pirx_xcalloc((size_t)A->nmonths * NGROUP, sizeof(*A->overdue));
-	for (int g = 0; g < NROWGROUPS; g++) {
-		A->km[g].ev = pirx_xcalloc((size_t)A->maxday + 1, sizeof(long));
-		A->km[g].cens = pirx_xcalloc((size_t)A->maxday + 1, sizeof(long));
+}
+
+/* Text cells of a query row kept for later, in an arena: each a length
+ * (CELL_NULL: SQL NULL), its bytes and a NUL. Returns where they begin. */
+#define CELL_NULL UINT32_MAX
+
+static size_t cells_keep(struct pirx_buf *b, pirx_stmt *st, int col, int n)
+{
+	size_t at = b->len;
+
+	for (int c = col; c < col + n; c++) {
+		const char *text = pirx_stmt_is_null(st, c) ? NULL : pirx_stmt_text(st, c);
+		uint32_t len = text ? (uint32_t)pirx_stmt_bytes(st, c) : CELL_NULL;
+		pirx_buf_append(b, (const char *)&len, sizeof(len));
+		if (text)
+			pirx_buf_append(b, text, (size_t)len + 1);
 	}
+	return at;
+}
+
+/* The cell at *p, which moves past it: its bytes (NULL for SQL NULL). */
+static const char *cells_next(const char **p, uint32_t *len)
+{
+	const char *text;
+
+	memcpy(len, *p, sizeof(*len));
+	*p += sizeof(*len);
+	if (*len == CELL_NULL)
+		return NULL;
+	text = *p;
+	*p += *len + 1;
+	return text;
+}
+
+/* Keeps the current row as an overdue item. */
+static void keep_overdue(struct actions *A, pirx_stmt *st, const struct item *it)
+{
+	struct overdue *o;
+
+	if (A->nod == A->od_cap) {
+		A->od_cap = A->od_cap ? A->od_cap * 2 : 256;
+		A->od = pirx_xreallocarray(A->od, A->od_cap, sizeof(*A->od));
+	}
+	o = &A->od[A->nod++];
+	o->due = it->due;
+	o->created = it->created;
+	o->prio = it->group - G_MUST;
+	o->cells = cells_keep(&A->cells, st, 5, 6);
+	o->id = NULL;
+	o->id_len = 0;
 }
 
 static const char monthly_header[] =
@@ -499,32 +601,32 @@ static int pass_items(struct actions *A, int have, struct pirx_err *err)
 		goto out;
 	bind_i64(st, "as_of", ctx->as_of);
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		int m;
+		struct month_acc *mon;
 		read_item(st, ctx->as_of, &it);
-		m = pirx_month_of(it.created);
-		if (A->items++ == 0)
-			start(A, it.created);
+		mon = month_at(A, pirx_month_of(it.created));
+		if (A->items++ == 0 || it.created < A->first_created)
+			A->first_created = it.created;
 		count_item(A, pirx_stmt_text(st, 6), pirx_stmt_bytes(st, 6));
-		if (m != month) {
-			if (month >= 0)
-				flush_month(A, w, month);
-			month = m;
-		}
-		acc_add(&A->acc[G_ALL], &it, ctx->as_of);
-		acc_add(&A->acc[it.group], &it, ctx->as_of);
+		acc_add(&mon->g[G_ALL], &it, ctx->as_of);
+		acc_add(&mon->g[it.group], &it, ctx->as_of);
 		if (it.created >= A->window_from)
-			team_add(teams_get(&A->teams, pirx_stmt_is_null(st, 5) ? NULL
-					   : pirx_stmt_text(st, 5)), &it, ctx->as_of);
+			team_add(teams_get(&A->teams, pirx_stmt_is_null(st, 9) ? NULL
+					   : pirx_stmt_text(st, 9)), &it, ctx->as_of);
 		km_add(&A->km[G_ALL], &it, ctx->as_of);
 		if (it.group < NROWGROUPS)
 			km_add(&A->km[it.group], &it, ctx->as_of);
+		if (it.outcome == O_OPEN && it.has_due && it.due < ctx->as_of)
+			keep_overdue(A, st, &it);
 	}
 	if (step < 0) {
 		rc = step;
 		goto out;
 	}
-	if (month >= 0)
-		flush_month(A, w, month);
+	if (A->items)
+		start(A);
+	for (month = A->mon_first; month < A->mon_first + A->nmon; month++)
+		if (A->mon[month - A->mon_first].g[G_ALL].created > 0)
+			flush_month(A, w, month);
 out:
 	rc = close_csv(w, rc, err);
 	pirx_stmt_finalize(st);
@@ -565,8 +667,6 @@ static int write_survival(struct actions *A, struct pirx_err *err)
 		struct km *k = &A->km[g];
 		double med, lo, hi, plain;
 		int untimed_only;
-		if (!k->ev)
-			continue;
 		km_build(k);
 		if (k->items == 0 && k->untimed == 0)
 			continue;
@@ -676,14 +776,41 @@ static void owner_cell(pirx_csvw *w, const struct owners *o, const char *name)
 	pirx_csvw_text(w, label);
 }
 
-/* overdue_actions.csv: SQL selects and orders; days overdue, 1 decimal. */
+/* Most urgent first: priority, then the longest overdue, then id (bytes,
+ * as SQLite's BINARY collation orders them). */
+static int cmp_overdue(const void *x, const void *y)
+{
+	const struct overdue *a = x, *b = y;
+	int c;
+
+	if (a->prio != b->prio)
+		return a->prio < b->prio ? -1 : 1;
+	if (a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	c = memcmp(a->id, b->id, a->id_len < b->id_len ? a->id_len : b->id_len);
+	return c ? c : (a->id_len > b->id_len) - (a->id_len < b->id_len);
+}
+
+/* Priority in the top bits, the due instant after the earliest below
+ * (capped: a cap only makes ties, which cmp_overdue orders). */
+static uint64_t overdue_key(const void *x, const void *arg)
+{
+	const struct overdue *o = x;
+	uint64_t since = (uint64_t)o->due - (uint64_t)*(const int64_t *)arg;
+	uint64_t cap = (UINT64_C(1) << 61) - 1;
+
+	return (uint64_t)o->prio << 61 | (since < cap ? since : cap);
+}
+
+/* overdue_actions.csv: the overdue items pass_items kept, most urgent
+ * first; days overdue, 1 decimal. */
 static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 {
 	const struct pirx_report_ctx *ctx = A->ctx;
 	struct owners owners = {0};
-	pirx_stmt *st = NULL;
 	pirx_csvw *w = NULL;
-	int rc, step;
+	int64_t earliest = INT64_MAX;
+	int rc;
 
 	if ((rc = open_csv(ctx, "overdue_actions.csv",
 			   "id,incident_id,title,owner,team,priority,due_at,days_overdue,created_at",
@@ -693,29 +820,32 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 		goto out;
 	if (ctx->anonymize && (rc = owners_load(ctx, &owners, err)))
 		goto out;
-	if ((rc = pirx_db_prepare(ctx->db, "actions_overdue", &st, err)))
-		goto out;
-	bind_i64(st, "as_of", ctx->as_of);
-	while ((step = pirx_stmt_step(st, err)) == 1) {
-		int64_t due = pirx_stmt_int64(st, 6);
+	for (size_t i = 0; i < A->nod; i++) {
+		const char *p = A->cells.data + A->od[i].cells;
+		A->od[i].id = cells_next(&p, &A->od[i].id_len);
+		earliest = A->od[i].due < earliest ? A->od[i].due : earliest;
+	}
+	pirx_sort_by_key(A->od, A->nod, sizeof(*A->od), overdue_key, &earliest, cmp_overdue);
+	for (size_t i = 0; i < A->nod; i++) {
+		const struct overdue *o = &A->od[i];
+		const char *p = A->cells.data + o->cells;
 		for (int c = 0; c < 6; c++) {
+			uint32_t len;
+			const char *text = cells_next(&p, &len);
 			if (c == 3 && ctx->anonymize)
-				owner_cell(w, &owners, pirx_stmt_is_null(st, c) ? "" : pirx_stmt_text(st, c));
-			else if (pirx_stmt_is_null(st, c))
+				owner_cell(w, &owners, text ? text : "");
+			else if (!text)
 				pirx_csvw_empty(w);
 			else
-				pirx_csvw_textn(w, pirx_stmt_text(st, c), (size_t)pirx_stmt_bytes(st, c));
+				pirx_csvw_textn(w, text, len);
 		}
-		pirx_csvw_time(w, due);
-		pirx_csvw_fixed(w, (double)(ctx->as_of - due) / DAY, 1);
-		pirx_csvw_time(w, pirx_stmt_int64(st, 7));
+		pirx_csvw_time(w, o->due);
+		pirx_csvw_fixed(w, (double)(ctx->as_of - o->due) / DAY, 1);
+		pirx_csvw_time(w, o->created);
 		pirx_csvw_end_row(w);
 	}
-	if (step < 0)
-		rc = step;
 out:
 	rc = close_csv(w, rc, err);
-	pirx_stmt_finalize(st);
 	owners_release(&owners);
 	return rc;
 }
@@ -1125,6 +1255,7 @@ int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	A.ctx = ctx;
 	A.first_month = -1;
 	A.item_incidents = pirx_strtab_new();
+	pirx_buf_init(&A.cells);
 	A.window_from = pirx_month_start(ctx->window_start);
 	for (int g = 0; g < NROWGROUPS; g++)
 		A.km[g].last_day = -1;
@@ -1138,8 +1269,12 @@ int pirx_actions_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 			    (rc = chart_survival(&A, err))))
 		goto out;
 out:
-	for (int g = 0; g < NGROUP; g++)
-		free(A.acc[g].days);
+	for (int m = 0; m < A.nmon; m++)
+		for (int g = 0; g < NGROUP; g++)
+			free(A.mon[m].g[g].days);
+	free(A.mon);
+	free(A.od);
+	pirx_buf_release(&A.cells);
 	for (int g = 0; g < NROWGROUPS; g++) {
 		free(A.km[g].ev);
 		free(A.km[g].cens);

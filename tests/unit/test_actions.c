@@ -452,6 +452,73 @@ static void test_reviews_any_order(void **state)
 	free(dir);
 }
 
+static int prio_rank(const char *p)
+{
+	return !strcmp(p, "must-fix") ? 0 : !strcmp(p, "should-fix") ? 1 : !strcmp(p, "nice-to-have") ? 2 : 3;
+}
+
+/* Enough overdue items for the radix sort (not qsort's small arrays), in
+ * shuffled order, with ties of priority and of due date: the list comes
+ * out most urgent first, then by due date, then by id, every item once. */
+static void test_overdue_many(void **state)
+{
+	enum { N = 1000 };
+	static const char *const prios[] = {"must-fix", "should-fix", "nice-to-have", NULL};
+	static const char *const dues[] = {"2026-01-20T00:00:00Z", "2026-02-01T00:00:00Z",
+					   "2026-02-01T00:00:01Z", "2026-03-15T12:00:00Z"};
+	struct ai *ai = calloc(N, sizeof(*ai));
+	char (*ids)[16] = calloc(N, sizeof(*ids));
+	char *dir = tmpdir(), *out, *csv, *line, *save = NULL;
+	char prev_id[16] = "", prev_due[32] = "";
+	int prev_rank = -1, rows = 0;
+	unsigned seed = 7;
+	pirx_db *db;
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		seed = seed * 1103515245u + 12345u;
+		/* 7919 is prime to N: the ids are a shuffle of k0000..k0999. */
+		snprintf(ids[i], sizeof(ids[i]), "k%04d", i * 7919 % N);
+		ai[i] = (struct ai){ids[i], "I1", "follow up", "kim", "alpha", prios[(seed >> 16) % 4],
+				    "2026-01-10T00:00:00Z", dues[(seed >> 20) % 4], NULL, "open"};
+	}
+	db = make_db(dir, "m.db", incs, 1, ai, N, N);
+	out = run_step(db, dir, "out", "2026-03", 2);
+	csv = slurp(out, "overdue_actions.csv");
+	for (line = strtok_r(csv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[9], *cur = line;
+		int rank;
+		if (rows++ == 0)
+			continue;   /* the header */
+		for (int c = 0; c < 9; c++) {
+			f[c] = cur;
+			cur = strchr(cur, ',');
+			if (cur)
+				*cur++ = '\0';
+			else
+				assert_int_equal(c, 8);
+		}
+		rank = prio_rank(f[5]);
+		assert_true(rank >= prev_rank);
+		if (rank == prev_rank) {
+			assert_true(strcmp(f[6], prev_due) >= 0);
+			if (strcmp(f[6], prev_due) == 0)
+				assert_true(strcmp(f[0], prev_id) > 0);
+		}
+		prev_rank = rank;
+		snprintf(prev_due, sizeof(prev_due), "%s", f[6]);
+		snprintf(prev_id, sizeof(prev_id), "%s", f[0]);
+	}
+	assert_int_equal(rows, N + 1);
+	free(csv);
+	pirx_db_close(db);
+	pirx_fs_rmtree(dir);
+	free(out);
+	free(dir);
+	free(ids);
+	free(ai);
+}
+
 /* The remaining column agrees with stats.c's Kaplan-Meier on the same days. */
 static void test_km_matches_stats(void **state)
 {
@@ -641,6 +708,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_reviews_any_order),
+		cmocka_unit_test(test_overdue_many),
 		cmocka_unit_test(test_km_matches_stats),
 		cmocka_unit_test(test_km_median_on_half),
 		cmocka_unit_test(test_untimed_completions),
