@@ -38,23 +38,55 @@ struct table {
 	int present;        /* the file exists */
 	size_t ncols;
 	char **head;
-	size_t nrows;
+	size_t nrows;       /* rows kept */
 	size_t *cells;      /* nrows * ncols offsets into text */
 	struct pirx_buf text; /* every cell, each NUL-terminated: one buffer,
-				 not a malloc per cell (repeat_incidents.csv
-				 has millions of cells at 1M incidents) */
+				 not a malloc per cell */
+	/* Over every row of the file, kept or not (see struct tally). */
+	size_t total;       /* rows */
+	size_t counted;     /* rows with the tally's value */
+	size_t distinct;    /* distinct values of the tally's column */
+};
+
+/*
+ * How a long list is read: overdue_actions.csv and repeat_incidents.csv
+ * have hundreds of thousands of rows at 1M incidents, of which the report
+ * shows the first ten (the writers put them in the report's order) and
+ * counts the rest. Keeping them all cost most of this step.
+ */
+struct tally {
+	size_t keep;              /* rows kept (0: all) */
+	const char *count_col;    /* counted: rows whose count_col ... */
+	const char *count_value;  /* ... is this */
+	const char *distinct_col; /* distinct: values of this column */
 };
 
 struct loading {
 	struct table *t;
 	size_t cap;
+	const struct tally *tally;
+	long count_at, distinct_at;   /* their columns, -1: none */
+	pirx_strtab *seen;
 };
+
+/* The column of the header row named name, -1 when none. */
+static long head_col(const struct pirx_csv_row *row, const char *name)
+{
+	for (size_t i = 0; name && i < row->nfields; i++)
+		if (strcmp(row->field[i], name) == 0)
+			return (long)i;
+	return -1;
+}
 
 static int load_row(void *arg, const struct pirx_csv_row *row)
 {
 	struct loading *L = arg;
 	struct table *t = L->t;
 
+	if (row->index == 0 && L->tally) {
+		L->count_at = head_col(row, L->tally->count_col);
+		L->distinct_at = head_col(row, L->tally->distinct_col);
+	}
 	if (row->index == 0) {
 		t->ncols = row->nfields;
 		t->head = pirx_xcalloc(row->nfields ? row->nfields : 1, sizeof(char *));
@@ -62,6 +94,14 @@ static int load_row(void *arg, const struct pirx_csv_row *row)
 			t->head[i] = pirx_xstrdup(row->field[i]);
 		return 0;
 	}
+	t->total++;
+	if (L->count_at >= 0 && (size_t)L->count_at < row->nfields &&
+	    strcmp(row->field[L->count_at], L->tally->count_value) == 0)
+		t->counted++;
+	if (L->distinct_at >= 0 && (size_t)L->distinct_at < row->nfields)
+		pirx_strtab_intern(L->seen, row->field[L->distinct_at], (long)row->len[L->distinct_at], NULL);
+	if (L->tally && L->tally->keep && t->nrows == L->tally->keep)
+		return 0;
 	if (t->nrows == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 64;
 		t->cells = pirx_xreallocarray(t->cells, L->cap * (t->ncols ? t->ncols : 1), sizeof(size_t));
@@ -86,20 +126,27 @@ static void table_release(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* A missing file is not an error: the table is then absent. */
-static int table_load(const char *dir, const char *file, struct table *t, struct pirx_err *err)
+/* A missing file is not an error: the table is then absent. tally may
+ * be NULL: every row is kept. */
+static int table_load(const char *dir, const char *file, const struct tally *tally,
+		      struct table *t, struct pirx_err *err)
 {
 	char *path = pirx_fs_join(dir, file);
-	struct loading L = {t, 0};
+	struct loading L = {t, 0, tally, -1, -1, NULL};
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
+	if (tally && tally->distinct_col)
+		L.seen = pirx_strtab_new();
 	if (pirx_fs_exists(path)) {
 		t->present = 1;
 		rc = pirx_csv_read(path, load_row, &L, err);
 		if (rc < 0)
 			table_release(t);
 	}
+	if (L.seen)
+		t->distinct = (size_t)pirx_strtab_count(L.seen);
+	pirx_strtab_free(L.seen);
 	free(path);
 	return rc < 0 ? rc : 0;
 }
@@ -695,14 +742,10 @@ static void sec_glance(struct render *r, struct doc *d, const struct table *inc,
 		say_none(r, d, "glance.no_durations");
 	}
 	if (figs && overdue->present) {
-		long must = 0;
-		int cp = tcol(overdue, "priority");
-		for (size_t i = 0; i < overdue->nrows; i++)
-			must += strcmp(tget(overdue, i, cp), "must-fix") == 0;
 		block_push(figs, "Overdue must-fix items");
-		snprintf(a, sizeof(a), "%ld", must);
+		snprintf(a, sizeof(a), "%zu", overdue->counted);
 		block_push(figs, a);
-		snprintf(a, sizeof(a), "%zu overdue items in all", overdue->nrows);
+		snprintf(a, sizeof(a), "%zu overdue items in all", overdue->total);
 		block_push(figs, a);
 	}
 	/* The tables follow the sentences. */
@@ -966,26 +1009,17 @@ static void sec_patterns(struct render *r, struct doc *d, const struct table *re
 		say_none(r, d, "repeats.none");
 		return;
 	}
-	if (!rep->nrows) {
+	if (!rep->total) {
 		say_none(r, d, "repeats.empty");
 		return;
 	}
-	{
-		/* Rows are pairs: one incident can repeat several earlier ones.
-		 * The sentence counts incidents, and gives the pairs too. */
-		pirx_strtab *ids = pirx_strtab_new();
-		int ci = tcol(rep, "incident_id");
-		size_t distinct;
-
-		for (size_t i = 0; i < rep->nrows; i++)
-			pirx_strtab_intern(ids, tget(rep, i, ci), -1, NULL);
-		distinct = (size_t)pirx_strtab_count(ids);
-		pirx_strtab_free(ids);
-		var(r, "repeats", "%zu", distinct);
-		var(r, "pairs", "%zu", rep->nrows);
-		doc_p(d, say(r, distinct == 1 ? (rep->nrows == 1 ? "repeats.one" : "repeats.one_pairs")
-			     : "repeats.some"));
-	}
+	/* Rows are pairs: one incident can repeat several earlier ones. The
+	 * sentence counts incidents (distinct incident_id), and gives the
+	 * pairs too. */
+	var(r, "repeats", "%zu", rep->distinct);
+	var(r, "pairs", "%zu", rep->total);
+	doc_p(d, say(r, rep->distinct == 1 ? (rep->total == 1 ? "repeats.one" : "repeats.one_pairs")
+		     : "repeats.some"));
 	{
 		const char *head[] = {"Incident", "Earlier incident", "Service", "Pattern", "Days apart"};
 		struct block *t = doc_table(d, "llllr", head);
@@ -997,25 +1031,14 @@ static void sec_patterns(struct render *r, struct doc *d, const struct table *re
 			fmt_num(num(tget(rep, i, tcol(rep, "days_apart"))), 1, a, sizeof(a));
 			block_push(t, a);
 		}
-		if (rep->nrows > 10) {
-			var(r, "more", "%zu", rep->nrows - 10);
+		if (rep->total > 10) {
+			var(r, "more", "%zu", rep->total - 10);
 			doc_note(d, say(r, "repeats.more"));
 		}
 	}
 }
 
 /* ---- section 4: action items ------------------------------------------ */
-
-static int prio_rank(const char *p)
-{
-	if (strcmp(p, "must-fix") == 0)
-		return 0;
-	if (strcmp(p, "should-fix") == 0)
-		return 1;
-	if (strcmp(p, "nice-to-have") == 0)
-		return 2;
-	return 3;
-}
 
 static void sec_actions(struct render *r, struct doc *d, const struct table *mon,
 			const struct table *summ, const struct table *over)
@@ -1096,29 +1119,22 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 		say_none(r, d, "overdue.none");
 		return;
 	}
-	if (!over->nrows) {
+	if (!over->total) {
 		say_none(r, d, "overdue.empty");
 		return;
 	}
 	{
-		size_t *idx = pirx_xcalloc(over->nrows, sizeof(size_t));
-		long must = 0;
 		int cp = tcol(over, "priority"), cd = tcol(over, "days_overdue");
 		const char *head[] = {"Item", "Incident", "Title", "Team", "Priority", "Due", "Days overdue"};
 		struct block *t;
 
-		for (size_t i = 0; i < over->nrows; i++) {
-			idx[i] = i;
-			must += strcmp(tget(over, i, cp), "must-fix") == 0;
-		}
-		sort_rows(over, idx, over->nrows, cd, prio_rank, cp);
 		var_month_values(r);
-		var(r, "overdue", "%zu", over->nrows);
-		var(r, "must_fix", "%ld", must);
+		var(r, "overdue", "%zu", over->total);
+		var(r, "must_fix", "%zu", over->counted);
 		doc_p(d, say(r, "overdue.some"));
+		/* The rows kept are the file's first: most urgent first. */
 		t = doc_table(d, "llllllr", head);
-		for (size_t k = 0; k < over->nrows && k < 10; k++) {
-			size_t i = idx[k];
+		for (size_t i = 0; i < over->nrows && i < 10; i++) {
 			block_push(t, tget(over, i, tcol(over, "id")));
 			block_push(t, tget(over, i, tcol(over, "incident_id")));
 			block_push(t, tget(over, i, tcol(over, "title")));
@@ -1129,11 +1145,10 @@ static void sec_actions(struct render *r, struct doc *d, const struct table *mon
 			fmt_num(num(tget(over, i, cd)), 0, a, sizeof(a));
 			block_push(t, a);
 		}
-		if (over->nrows > 10) {
-			var(r, "more", "%zu", over->nrows - 10);
+		if (over->total > 10) {
+			var(r, "more", "%zu", over->total - 10);
 			doc_note(d, say(r, "overdue.more"));
 		}
-		free(idx);
 		add_chart(r, d, "action_overdue", "chart.action_overdue");
 	}
 }
@@ -1632,6 +1647,10 @@ static const char *const table_files[NT] = {
 	"responder_load.csv", "data_quality.csv", "report_meta.csv"
 };
 
+/* The long lists: the report shows ten rows of each (struct tally). */
+static const struct tally overdue_tally = {10, "priority", "must-fix", NULL};
+static const struct tally repeat_tally = {10, NULL, NULL, "incident_id"};
+
 int pirx_render_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
 	struct render r;
@@ -1653,7 +1672,8 @@ int pirx_render_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	r.err = err;
 	r.v = pirx_template_vars_new();
 	for (int i = 0; i < NT; i++)
-		if ((rc = table_load(ctx->dir, table_files[i], &t[i], err)))
+		if ((rc = table_load(ctx->dir, table_files[i], i == T_OVER ? &overdue_tally :
+				     i == T_REP ? &repeat_tally : NULL, &t[i], err)))
 			goto out;
 	if (!(tmpl = embedded(&r, "phrases")))
 		goto done;

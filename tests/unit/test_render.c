@@ -257,6 +257,51 @@ static void test_empty_files(void **state)
 	free(dir);
 }
 
+/* Long lists: ten rows are shown and every row is counted, the rows past
+ * the tenth too (must-fix items, distinct repeat incidents). */
+static void test_long_lists(void **state)
+{
+	char *dir = scratch(), *md, *html;
+	struct pirx_buf over, rep;
+	/* Must-fix at 1-3, 12 and 14; the first ten are the file's. */
+	static const int must[] = {1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1};
+	/* R1..R9: R1 and R5 twice among the first ten, R8 and R1 again after. */
+	static const char *const inc[] = {"R1", "R1", "R2", "R3", "R4", "R5", "R5", "R6", "R7", "R8",
+					  "R8", "R1", "R9"};
+
+	(void)state;
+	pirx_buf_init(&over);
+	pirx_buf_init(&rep);
+	pirx_buf_printf(&over, "id,incident_id,title,owner,team,priority,due_at,days_overdue,created_at\n");
+	for (int i = 0; i < 14; i++)
+		pirx_buf_printf(&over, "X%d,INC-1,fix %d,ann,edge,%s,2026-02-01T00:00:00Z,%d.0,"
+				"2026-01-01T00:00:00Z\n", i + 1, i + 1, must[i] ? "must-fix" : "should-fix",
+				60 - i);
+	pirx_buf_printf(&rep, "incident_id,previous_incident_id,service,cluster_id,days_apart\n");
+	for (int i = 0; i < 13; i++)
+		pirx_buf_printf(&rep, "%s,P%d,api,dns,1.00\n", inc[i], i + 1);
+	write_file(dir, "report_meta.csv",
+		   "key,value\nmonth,2026-03\ncorpus_files,incidents.csv;factors.csv;action_items.csv\n");
+	write_file(dir, "overdue_actions.csv", pirx_buf_str(&over));
+	write_file(dir, "repeat_incidents.csv", pirx_buf_str(&rep));
+	assert_int_equal(render(dir, &md, &html), 0);
+	assert_non_null(strstr(md, "14 open items are past their due date, 5 of them must-fix."));
+	assert_non_null(strstr(md, "| X10 |"));
+	assert_null(strstr(md, "| X11 |"));
+	assert_non_null(strstr(md, "And 4 more in overdue\\_actions.csv."));
+	assert_non_null(strstr(md, "9 repeat incidents: a service hit again by the same pattern within 30 "
+			       "days (13 pairs with earlier incidents"));
+	assert_non_null(strstr(md, "| P10 |"));
+	assert_null(strstr(md, "| P11 |"));
+	assert_non_null(strstr(md, "And 3 more in repeat\\_incidents.csv."));
+	pirx_buf_release(&over);
+	pirx_buf_release(&rep);
+	free(md);
+	free(html);
+	pirx_fs_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_no_data),
 		cmocka_unit_test(test_empty_files),
+		cmocka_unit_test(test_long_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
