@@ -323,12 +323,46 @@ int pirx_csv_read(const char *path, pirx_csv_row_fn fn, void *ctx, struct pirx_e
 	return rc;
 }
 
+/* Cells go through the writer's own buffer, a few bytes at a time, and
+ * to the stream in large writes: a stdio call per cell was a tenth of
+ * writing factor_assignments.csv. */
+#define WBUF (64 * 1024)
+
 struct pirx_csvw {
 	FILE *fp;
 	char *name;
 	int own;
 	int col;      /* cells written in the current row */
+	size_t len;   /* bytes in buf */
+	char buf[WBUF];
 };
+
+static void wflush(pirx_csvw *w)
+{
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->fp);
+	w->len = 0;
+}
+
+static void put(pirx_csvw *w, const char *s, size_t n)
+{
+	if (n > WBUF - w->len) {
+		wflush(w);
+		if (n >= WBUF) {
+			fwrite(s, 1, n, w->fp);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void put_c(pirx_csvw *w, char c)
+{
+	if (w->len == WBUF)
+		wflush(w);
+	w->buf[w->len++] = c;
+}
 
 int pirx_csvw_open(const char *path, pirx_csvw **out, struct pirx_err *err)
 {
@@ -355,32 +389,40 @@ pirx_csvw *pirx_csvw_from_stream(FILE *fp, const char *name)
 static void sep(pirx_csvw *w)
 {
 	if (w->col++)
-		putc(',', w->fp);
+		put_c(w, ',');
+}
+
+/* A first character that makes a spreadsheet read a formula (and NUL,
+ * which strchr finds in any set): the cell is quoted and prefixed with '. */
+static int formula_start(char c)
+{
+	return strchr("=+-@\t\r", c) != NULL;
 }
 
 void pirx_csvw_textn(pirx_csvw *w, const char *s, size_t n)
 {
-	int quote = 0;
+	int quote = n && formula_start(s[0]);
 
 	sep(w);
-	if (n && strchr("=+-@\t\r", s[0]))
-		quote = 1;
-	for (size_t i = 0; i < n && !quote; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+	for (size_t i = 0; i < n && !quote; i++) {
+		unsigned char c = (unsigned char)s[i];
+		/* ',' '"' '\n' '\r' are all below '-' (0x2d): one test for most bytes */
+		if (c < 0x2d && (c == ',' || c == '"' || c == '\n' || c == '\r'))
 			quote = 1;
+	}
 	if (!quote) {
-		fwrite(s, 1, n, w->fp);
+		put(w, s, n);
 		return;
 	}
-	putc('"', w->fp);
-	if (n && strchr("=+-@\t\r", s[0]))
-		putc('\'', w->fp);
+	put_c(w, '"');
+	if (n && formula_start(s[0]))
+		put_c(w, '\'');
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
-			putc('"', w->fp);
-		putc(s[i], w->fp);
+			put_c(w, '"');
+		put_c(w, s[i]);
 	}
-	putc('"', w->fp);
+	put_c(w, '"');
 }
 
 void pirx_csvw_text(pirx_csvw *w, const char *s)
@@ -399,8 +441,16 @@ void pirx_csvw_empty(pirx_csvw *w)
 
 void pirx_csvw_int(pirx_csvw *w, int64_t v)
 {
+	char buf[24], *p = buf + sizeof(buf);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
 	sep(w);
-	fprintf(w->fp, "%lld", (long long)v);
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	put(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 size_t pirx_fixed_format(double v, int decimals, char *buf)
@@ -462,7 +512,7 @@ void pirx_csvw_fixed(pirx_csvw *w, double v, int decimals)
 	if (fabs(v) < 0.5 * pow(10.0, -decimals))
 		v = 0.0;
 	n = pirx_fixed_format(v, decimals, buf);
-	fwrite(buf, 1, n, w->fp);
+	put(w, buf, n);
 }
 
 void pirx_csvw_time(pirx_csvw *w, int64_t t)
@@ -471,7 +521,7 @@ void pirx_csvw_time(pirx_csvw *w, int64_t t)
 
 	sep(w);
 	pirx_time_format(t, buf);
-	fputs(buf, w->fp);
+	put(w, buf, strlen(buf));
 }
 
 void pirx_csvw_month(pirx_csvw *w, int month)
@@ -480,12 +530,12 @@ void pirx_csvw_month(pirx_csvw *w, int month)
 
 	sep(w);
 	pirx_month_format(month, buf);
-	fputs(buf, w->fp);
+	put(w, buf, strlen(buf));
 }
 
 void pirx_csvw_end_row(pirx_csvw *w)
 {
-	putc('\n', w->fp);
+	put_c(w, '\n');
 	w->col = 0;
 }
 
@@ -510,6 +560,7 @@ int pirx_csvw_close(pirx_csvw *w, struct pirx_err *err)
 
 	if (!w)
 		return 0;
+	wflush(w);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		rc = pirx_err_set(err, PIRX_EIO, w->name, 0, NULL, "cannot write: %s", strerror(errno));
 	if (w->own && fclose(w->fp) != 0 && rc == 0)

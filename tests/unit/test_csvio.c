@@ -17,6 +17,7 @@
 
 #include "pirx/csvio.h"
 #include "pirx/err.h"
+#include "pirx/mem.h"
 
 /* ---- reader ------------------------------------------------------------ */
 
@@ -478,6 +479,42 @@ static void test_writer_numbers(void **state)
 	free(written);
 }
 
+/* The writer's own buffer: cells that cross its end, a cell larger than
+ * it, quoted cells split across it, and integers at their limits, all
+ * exactly as written one call at a time. */
+static void test_writer_buffer(void **state)
+{
+	FILE *fp;
+	pirx_csvw *w = mem_writer(&fp);
+	struct pirx_buf want;
+	char *big = pirx_xmalloc(200001);
+
+	(void)state;
+	pirx_buf_init(&want);
+	memset(big, 'x', 200000);
+	big[200000] = '\0';
+	big[100000] = ',';
+	for (int i = 0; i < 20000; i++) {
+		pirx_csvw_text(w, "cell");
+		pirx_csvw_text(w, "a \"b\"");
+		pirx_csvw_int(w, i - 10000);
+		pirx_csvw_end_row(w);
+		pirx_buf_printf(&want, "cell,\"a \"\"b\"\"\",%d\n", i - 10000);
+	}
+	pirx_csvw_text(w, big);
+	pirx_csvw_int(w, INT64_MIN);
+	pirx_csvw_int(w, INT64_MAX);
+	pirx_csvw_int(w, 0);
+	pirx_csvw_end_row(w);
+	pirx_buf_printf(&want, "\"%s\",-9223372036854775808,9223372036854775807,0\n", big);
+	done_writer(w, fp);
+	assert_int_equal(written_len, want.len);
+	assert_memory_equal(written, want.data, want.len);
+	free(written);
+	free(big);
+	pirx_buf_release(&want);
+}
+
 /* pirx_fixed_format writes what printf's "%.*f" writes. */
 static void expect_printf(double v, int d)
 {
@@ -543,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_writer_quoting),
 		cmocka_unit_test(test_writer_formulas),
 		cmocka_unit_test(test_writer_numbers),
+		cmocka_unit_test(test_writer_buffer),
 		cmocka_unit_test(test_fixed_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
