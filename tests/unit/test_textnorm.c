@@ -46,6 +46,11 @@ static void test_stemming_and_stop_words(void **state)
 	char buf[64];
 	pirx_textnorm_stem(tn, "replication", buf, sizeof(buf));
 	assert_string_equal(buf, "replic");
+	/* Words seen before take their stems from the cache: the same stems,
+	 * each its own (deployments and deploying share one, exhausted not). */
+	assert_string_equal(norm(tn, "deploying exhausted deployments failing", 0),
+			    "deploy exhaust deploy fail");
+	assert_string_equal(norm(tn, "failing deployments were exhausted", 0), "fail deploy exhaust");
 	pirx_textnorm_free(tn);
 }
 
