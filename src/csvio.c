@@ -399,17 +399,37 @@ static int formula_start(char c)
 	return strchr("=+-@\t\r", c) != NULL;
 }
 
+/* A zero byte in v (exact as a yes or no, as in plain_ascii). */
+#define ZERO_BYTE(v) (((v) - UINT64_C(0x0101010101010101)) & ~(v) & UINT64_C(0x8080808080808080))
+
+/* 1 when s[0..n) holds a byte that makes a cell need quotes: a comma, a
+ * quote, a line feed or a carriage return; eight bytes a step. */
+static int needs_quotes(const char *s, size_t n)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v, a, b, c, d;
+		memcpy(&v, s + i, 8);
+		a = v ^ (ones * ',');
+		b = v ^ (ones * '"');
+		c = v ^ (ones * '\n');
+		d = v ^ (ones * '\r');
+		if (ZERO_BYTE(a) | ZERO_BYTE(b) | ZERO_BYTE(c) | ZERO_BYTE(d))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return 0;
+}
+
 void pirx_csvw_textn(pirx_csvw *w, const char *s, size_t n)
 {
-	int quote = n && formula_start(s[0]);
+	int quote = n && (formula_start(s[0]) || needs_quotes(s, n));
 
 	sep(w);
-	for (size_t i = 0; i < n && !quote; i++) {
-		unsigned char c = (unsigned char)s[i];
-		/* ',' '"' '\n' '\r' are all below '-' (0x2d): one test for most bytes */
-		if (c < 0x2d && (c == ',' || c == '"' || c == '\n' || c == '\r'))
-			quote = 1;
-	}
 	if (!quote) {
 		put(w, s, n);
 		return;

@@ -433,8 +433,16 @@ static void test_writer_quoting(void **state)
 	pirx_csvw_text(w, NULL);
 	pirx_csvw_empty(w);
 	pirx_csvw_end_row(w);
+	/* The check reads eight bytes a step: specials in a step, in the
+	 * tail after the last whole step, and none in two whole steps. */
+	pirx_csvw_text(w, "1234567\r9");
+	pirx_csvw_text(w, "12345678,x");
+	pirx_csvw_text(w, "0123456789abcdef");
+	pirx_csvw_text(w, "0123456789abcde\"");
+	pirx_csvw_end_row(w);
 	done_writer(w, fp);
-	assert_string_equal(written, "a,b,c\nplain,\"has,comma\",\"say \"\"hi\"\"\"\n\"two\nlines\",,\n");
+	assert_string_equal(written, "a,b,c\nplain,\"has,comma\",\"say \"\"hi\"\"\"\n\"two\nlines\",,\n"
+			    "\"1234567\r9\",\"12345678,x\",0123456789abcdef,\"0123456789abcde\"\"\"\n");
 	free(written);
 }
 
