@@ -188,10 +188,21 @@ void pirx_time_format(int64_t t, char *out)
 
 int pirx_month_of(int64_t t)
 {
+	/* The month found last, per thread: the report asks for the months
+	 * of rows that come in runs of one month (a responder's pages in
+	 * time order, incidents by start), nearly a million times at 100k
+	 * incidents, and a comparison is cheaper than the calendar. */
+	static _Thread_local int64_t from = 1, to = 0;
+	static _Thread_local int last;
 	int y, m, d;
 
+	if (t >= from && t < to)
+		return last;
 	pirx_civil_from_days(floor_div(t, 86400), &y, &m, &d);
-	return y * 12 + (m - 1);
+	last = y * 12 + (m - 1);
+	from = pirx_month_start(last);
+	to = pirx_month_start(last + 1);
+	return last;
 }
 
 int64_t pirx_month_start(int m)

@@ -175,6 +175,29 @@ static void test_months(void **state)
 	}
 }
 
+/* pirx_month_of remembers the last month: runs, jumps back and forth,
+ * month edges and times before 1970 all agree with the calendar. */
+static int month_by_calendar(int64_t t)
+{
+	int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+	int y, m, d;
+
+	pirx_civil_from_days(days, &y, &m, &d);
+	return y * 12 + m - 1;
+}
+
+static void test_month_of_runs(void **state)
+{
+	int64_t edge = pirx_month_start(2026 * 12 + 2);
+	const int64_t jumps[] = {edge - 1, edge, edge - 1, edge + 1, -1, 0, -86400 * 40, edge, edge - 1};
+
+	(void)state;
+	for (int64_t t = -2208988800; t < 7258118400; t += 7919)   /* 1900 to 2200 */
+		assert_int_equal(pirx_month_of(t), month_by_calendar(t));
+	for (size_t i = 0; i < sizeof(jumps) / sizeof(jumps[0]); i++)
+		assert_int_equal(pirx_month_of(jumps[i]), month_by_calendar(jumps[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_junk),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_months),
+		cmocka_unit_test(test_month_of_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
