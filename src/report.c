@@ -6,11 +6,12 @@
  * narrative is rendered by render.c from the CSV files.
  *
  * Steps share nothing but the database (read only) and the scratch
- * directory (each writes its own files), so the duration, action-item and
- * responder steps run in a child process on a connection of their own
- * while this process runs trends and clusters (lanes balanced on the 1M
- * benchmark): on two cores the report takes the longer of the two lanes
- * instead of their sum (docs/scale.md).
+ * directory (each writes its own files), so two lanes run the analyses at
+ * once: this process and a child on a connection of its own. They take
+ * the steps from one queue, longest first, as each finishes its last: on
+ * two cores the report takes about half the sum of the steps, whichever
+ * core is slower (the machines pirx is measured on are shared, and fixed
+ * lanes left one core idle for a third of the report; docs/scale.md).
  * A fork, not threads: the steps' modules need not be thread-safe, and
  * the child opens its own SQLite connection (none is carried across the
  * fork). PIRX_REPORT_JOBS=1 runs every step in order in one process.
@@ -234,39 +235,64 @@ out:
 	return rc;
 }
 
-/* lane 0: this process; lane 1: the child (or after lane 0 when there is
- * no child); lane 2: after both, in this process (they read the CSV files
- * of the others). */
+/* The analyses (after = 0), in the order the lanes take them: longest
+ * first (instructions at 100k incidents: 3.6, 1.6, 1.5, 1.4, 1.2 G), so
+ * the last step to start is a short one. Then the steps that read the
+ * CSV files of the others (after = 1), in this process. */
 struct step {
 	const char *what;
 	int (*run)(const struct pirx_report_ctx *ctx, struct pirx_err *err);
-	int lane;
+	int after;
 };
 
 static const struct step steps[] = {
-	{"trends", pirx_trend_run, 0},
 	{"contributing-factor clusters", pirx_clusters_run, 0},
-	{"incident counts and durations", pirx_durations_run, 1},
-	{"action items and reviews", pirx_actions_run, 1},
-	{"responder load", pirx_oncall_run, 1},
-	{"data quality", pirx_quality_run, 2},
-	{"report.md and report.html", pirx_render_run, 2},
+	{"responder load", pirx_oncall_run, 0},
+	{"action items and reviews", pirx_actions_run, 0},
+	{"incident counts and durations", pirx_durations_run, 0},
+	{"trends", pirx_trend_run, 0},
+	{"data quality", pirx_quality_run, 1},
+	{"report.md and report.html", pirx_render_run, 1},
 	{NULL, NULL, 0}
 };
 
-/* Runs the steps of a lane, then draws their charts with one gnuplot. */
-static int run_lane(const struct pirx_report_ctx *parent, int lane, struct pirx_err *err)
+/* The next analysis from the queue (one byte, its index in steps[], read
+ * whole: a pipe hands each byte to one reader), or NULL when it is empty. */
+static const struct step *next_step(int queue)
+{
+	unsigned char i;
+	ssize_t got;
+
+	do
+		got = read(queue, &i, 1);
+	while (got < 0 && errno == EINTR);
+	return got == 1 && i < sizeof(steps) / sizeof(steps[0]) - 1 ? &steps[i] : NULL;
+}
+
+/* Runs steps, then draws their charts with one gnuplot: the analyses from
+ * the queue (queue >= 0), or the steps after them (queue < 0). */
+static int run_lane(const struct pirx_report_ctx *parent, int queue, struct pirx_err *err)
 {
 	struct pirx_report_ctx ctx = *parent;
+	const struct step *s = steps;
 	int rc = 0, n;
 
 	ctx.charts = pirx_plot_batch_new(parent->charts_dir);
-	for (const struct step *s = steps; s->what && !rc; s++) {
-		if (s->lane != lane)
-			continue;
+	for (;;) {
+		if (queue >= 0)
+			s = next_step(queue);
+		else
+			while (s->what && !s->after)
+				s++;
+		if (!s || !s->what)
+			break;
 		pirx_report_progress(&ctx, "%s", s->what);
 		rc = s->run(&ctx, err);
 		pirx_mem_trim();
+		if (rc)
+			break;
+		if (queue < 0)
+			s++;
 	}
 	if (rc == 0 && (n = pirx_plot_batch_count(ctx.charts)) > 0) {
 		pirx_report_progress(&ctx, "drawing %d chart%s", n, n == 1 ? "" : "s");
@@ -292,9 +318,10 @@ static void lane_progress(void *arg, const char *what)
 	n->fn(n->arg, buf);
 }
 
-/* In the child: lane 1 on its own read-only connection; the error, if any,
- * goes to fd as one struct pirx_err (under PIPE_BUF: one atomic write). */
-static void child_lane(const struct pirx_report_ctx *parent, pid_t parent_pid, int fd)
+/* In the child: analyses from the queue on its own read-only connection;
+ * the error, if any, goes to fd as one struct pirx_err (under PIPE_BUF:
+ * one atomic write). */
+static void child_lane(const struct pirx_report_ctx *parent, pid_t parent_pid, int queue, int fd)
 {
 	struct pirx_report_ctx ctx = *parent;
 	struct lane_note note = {parent->progress, parent->progress_arg};
@@ -317,7 +344,7 @@ static void child_lane(const struct pirx_report_ctx *parent, pid_t parent_pid, i
 	rc = pirx_db_open(pirx_db_path(parent->db), PIRX_DB_READ, &db, &err);
 	if (rc == 0) {
 		ctx.db = db;
-		rc = run_lane(&ctx, 1, &err);
+		rc = run_lane(&ctx, queue, &err);
 	}
 	if (rc == 0)
 		pirx_report_progress(&ctx, "second lane done");
@@ -359,14 +386,45 @@ static int join_lane(pid_t pid, int fd, struct pirx_err *err)
 	return 0;
 }
 
-/* Runs every step: lanes 0 and 1 at once when a child can be made. */
+/* Fills a queue with the analyses, in order: a pipe holding their
+ * indexes, its writing end closed, so that a read finds the next or the
+ * end. Returns its reading end, or -1. */
+static int make_queue(struct pirx_err *err)
+{
+	unsigned char order[sizeof(steps) / sizeof(steps[0])];
+	size_t n = 0;
+	int q[2];
+
+	for (size_t i = 0; steps[i].what; i++)
+		if (!steps[i].after)
+			order[n++] = (unsigned char)i;
+	if (pipe(q) != 0) {
+		pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot make the report's queue: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (write(q[1], order, n) != (ssize_t)n) {
+		pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot fill the report's queue: %s",
+			     strerror(errno));
+		close(q[0]);
+		close(q[1]);
+		return -1;
+	}
+	close(q[1]);
+	return q[0];
+}
+
+/* Runs every step: two lanes take the analyses when a child can be made,
+ * then this process the steps after them. */
 static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
 	const char *jobs = getenv("PIRX_REPORT_JOBS");
 	pid_t pid = -1;
 	int fds[2] = {-1, -1};
-	int rc;
+	int queue, rc;
 
+	if ((queue = make_queue(err)) < 0)
+		return PIRX_EIO;
 	if (!(jobs && strcmp(jobs, "1") == 0) && pipe(fds) == 0) {
 		pid_t self = getpid();
 
@@ -374,13 +432,14 @@ static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 		pid = fork();
 		if (pid == 0) {
 			close(fds[0]);
-			child_lane(ctx, self, fds[1]);
+			child_lane(ctx, self, queue, fds[1]);
 		}
 		close(fds[1]);
 		if (pid < 0)
 			close(fds[0]);
 	}
-	rc = run_lane(ctx, 0, err);
+	rc = run_lane(ctx, queue, err);
+	close(queue);
 	if (pid > 0) {
 		if (rc) {
 			struct pirx_err ignored;
@@ -391,10 +450,10 @@ static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 		pirx_report_progress(ctx, "waiting for the second lane");
 		if ((rc = join_lane(pid, fds[0], err)))
 			return rc;
-	} else if ((rc = run_lane(ctx, 1, err))) {
+	} else if (rc) {
 		return rc;
 	}
-	return run_lane(ctx, 2, err);
+	return run_lane(ctx, -1, err);
 }
 
 int pirx_report_run(pirx_db *db, const struct pirx_report_opts *opts,
