@@ -151,6 +151,82 @@ static double pick(const double *sorted, size_t n, double u)
 	return sorted[(size_t)k];
 }
 
+static void swap_d(double *x, size_t i, size_t j)
+{
+	double t = x[i];
+
+	x[i] = x[j];
+	x[j] = t;
+}
+
+/*
+ * Hoare's selection: puts the k-th smallest of x[lo..hi) at x[k], with
+ * none larger before it and none smaller after. Three-way partitions
+ * around a median of three, so ties cost nothing.
+ */
+static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+{
+	while (hi - lo > 1) {
+		double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi - 1];
+		double p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t lt = lo, i = lo, gt = hi;
+
+		while (i < gt) {
+			if (x[i] < p)
+				swap_d(x, lt++, i++);
+			else if (x[i] > p)
+				swap_d(x, i, --gt);
+			else
+				i++;
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return;
+	}
+}
+
+/*
+ * Puts at k and k + 1 (when there) the values sorting would put there,
+ * which is all a type-7 quantile at k reads. x[0..from) holds no value
+ * larger than any of x[from..n); returns the same bound past the values
+ * placed, for a later, larger k.
+ */
+static size_t place_quantile(double *x, size_t from, size_t n, size_t k)
+{
+	for (size_t want = k; want <= k + 1 && want < n; want++) {
+		if (want < from)
+			continue;
+		select_kth(x, from, n, want);
+		from = want + 1;
+	}
+	return from;
+}
+
+/* The position a type-7 quantile at q reads first, computed as GSL does. */
+static size_t quantile_at(size_t n, double q)
+{
+	return (size_t)(int)(q * (double)(n - 1));
+}
+
+void pirx_stats_quantile_pair(double *x, size_t n, double q1, double q2, double *v1, double *v2)
+{
+	size_t from;
+
+	if (n == 0) {
+		*v1 = *v2 = NAN;
+		return;
+	}
+	/* Only the four values the two quantiles read are put in place; the
+	 * quantile then reads those and nothing else. */
+	from = place_quantile(x, 0, n, quantile_at(n, q1));
+	place_quantile(x, from, n, quantile_at(n, q2));
+	*v1 = pirx_stats_quantile_sorted(x, n, q1);
+	*v2 = pirx_stats_quantile_sorted(x, n, q2);
+}
+
 void pirx_stats_median_ci(const double *sorted, size_t n, int resamples,
 			  pirx_rng *r, double *lo, double *hi)
 {
@@ -180,9 +256,7 @@ void pirx_stats_median_ci(const double *sorted, size_t n, int resamples,
 			med[i] = 0.5 * (pick(sorted, n, uk) + pick(sorted, n, next));
 		}
 	}
-	pirx_stats_sort(med, (size_t)resamples);
-	*lo = pirx_stats_quantile_sorted(med, (size_t)resamples, 0.025);
-	*hi = pirx_stats_quantile_sorted(med, (size_t)resamples, 0.975);
+	pirx_stats_quantile_pair(med, (size_t)resamples, 0.025, 0.975, lo, hi);
 	free(med);
 }
 

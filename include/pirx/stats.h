@@ -28,6 +28,12 @@ void pirx_stats_sort(double *x, size_t n);
 double pirx_stats_median_sorted(const double *sorted, size_t n);
 /* Type-7 quantile of sorted data (GSL's quantile_from_sorted_data); NaN if n = 0. */
 double pirx_stats_quantile_sorted(const double *sorted, size_t n, double q);
+/*
+ * The type-7 quantiles at q1 <= q2 of x[0..n), which need not be sorted:
+ * exactly what pirx_stats_quantile_sorted gives on the sorted data, found
+ * by selection in linear time. Reorders x. NaN if n = 0.
+ */
+void pirx_stats_quantile_pair(double *x, size_t n, double q1, double q2, double *v1, double *v2);
 /* Arithmetic mean; NaN if n = 0. */
 double pirx_stats_mean(const double *x, size_t n);
 /*

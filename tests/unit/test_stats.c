@@ -9,10 +9,44 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pirx/stats.h"
+
+/* Quantiles by selection equal the sorted data's, bit for bit: sizes
+ * around the edges, ties, every pair of the quantiles the report uses. */
+static void test_quantile_pair(void **state)
+{
+	static const size_t sizes[] = {1, 2, 3, 4, 5, 40, 41, 2000, 2001};
+	static const double qs[][2] = {{0.025, 0.975}, {0.0, 1.0}, {0.5, 0.5}, {0.25, 0.75}, {0.9, 0.95}};
+	uint64_t st = 88172645463325252u;
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		for (int ties = 0; ties < 2; ties++) {
+			size_t n = sizes[s];
+			double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+			for (size_t i = 0; i < n; i++) {
+				st ^= st << 13;
+				st ^= st >> 7;
+				st ^= st << 17;
+				x[i] = ties ? (double)(st % 7) : (double)(st % 1000000) / 7.0;
+			}
+			memcpy(y, x, n * sizeof(*x));
+			pirx_stats_sort(y, n);
+			for (size_t q = 0; q < sizeof(qs) / sizeof(qs[0]); q++) {
+				double a, b;
+				pirx_stats_quantile_pair(x, n, qs[q][0], qs[q][1], &a, &b);
+				assert_true(a == pirx_stats_quantile_sorted(y, n, qs[q][0]));
+				assert_true(b == pirx_stats_quantile_sorted(y, n, qs[q][1]));
+			}
+			free(x);
+			free(y);
+		}
+	}
+}
 
 static void test_order_statistics(void **state)
 {
@@ -294,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_statistics),
+		cmocka_unit_test(test_quantile_pair),
 		cmocka_unit_test(test_sort_matches_qsort),
 		cmocka_unit_test(test_median_ci_exact_odd),
 		cmocka_unit_test(test_median_ci_matches_brute_force),
