@@ -312,28 +312,36 @@ static double robust_scale(double *work, size_t n)
 }
 
 /*
+ * The observations a fit leaves out: those of one group, x[lo..hi), the
+ * groups being contiguous (lo = hi: none). Each pass runs over the two
+ * ranges around it, in order: the same sums as testing every observation's
+ * group, without the test (a left-out observation added only zeros).
+ */
+struct cut {
+	size_t lo, hi;
+};
+
+/*
  * One IRLS step at a fixed scale: the Huber weights of the residuals of
  * the current (*a, *b), then wls on them, fused into one pass with the
  * arithmetic of the two loops it replaces (bit for bit the same fit).
  */
-static int huber_wls(const double *x, const double *y, const int *group, size_t n,
-		     int skip_any, int skip, double sc, double *w, double *a, double *b)
+static int huber_wls(const double *x, const double *y, size_t n, const struct cut *c,
+		     double sc, double *a, double *b)
 {
 	const double a0 = *a, b0 = *b;
 	double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, det;
 
-	for (size_t i = 0; i < n; i++) {
-		double wi = 0;
-		if (!(skip_any && group[i] == skip)) {
+	for (int k = 0; k < 2; k++) {
+		for (size_t i = k ? c->hi : 0; i < (k ? n : c->lo); i++) {
 			double u = fabs(y[i] - a0 - b0 * x[i]) / sc;
-			wi = u <= HUBER_K ? 1.0 : HUBER_K / u;
+			double wi = u <= HUBER_K ? 1.0 : HUBER_K / u;
+			sw += wi;
+			sx += wi * x[i];
+			sy += wi * y[i];
+			sxx += wi * x[i] * x[i];
+			sxy += wi * x[i] * y[i];
 		}
-		w[i] = wi;
-		sw += wi;
-		sx += wi * x[i];
-		sy += wi * y[i];
-		sxx += wi * x[i] * x[i];
-		sxy += wi * x[i] * y[i];
 	}
 	det = sw * sxx - sx * sx;
 	if (!(fabs(det) > 1e-12 * (sw * sxx + 1e-300)))
@@ -355,27 +363,27 @@ static int huber_wls(const double *x, const double *y, const int *group, size_t 
  * or -1 when a step is singular or it has not converged in 30 steps (the
  * caller then runs IRLS from the start instead).
  */
-static int huber_newton(const double *x, const double *y, const int *group, size_t n,
-			int skip_any, int skip, double sc, double *a, double *b)
+static int huber_newton(const double *x, const double *y, size_t n, const struct cut *c,
+			double sc, double *a, double *b)
 {
 	for (int iter = 0; iter < 30; iter++) {
 		double s0 = 0, s1 = 0, s2 = 0, g0 = 0, g1 = 0, det, da, db;
+		const double a0 = *a, b0 = *b;
 
-		for (size_t i = 0; i < n; i++) {
-			double u, psi;
-			if (skip_any && group[i] == skip)
-				continue;
-			u = (y[i] - *a - *b * x[i]) / sc;
-			if (fabs(u) <= HUBER_K) {
-				psi = u;
-				s0 += 1;
-				s1 += x[i];
-				s2 += x[i] * x[i];
-			} else {
-				psi = u > 0 ? HUBER_K : -HUBER_K;
+		for (int k = 0; k < 2; k++) {
+			for (size_t i = k ? c->hi : 0; i < (k ? n : c->lo); i++) {
+				double u = (y[i] - a0 - b0 * x[i]) / sc, psi;
+				if (fabs(u) <= HUBER_K) {
+					psi = u;
+					s0 += 1;
+					s1 += x[i];
+					s2 += x[i] * x[i];
+				} else {
+					psi = u > 0 ? HUBER_K : -HUBER_K;
+				}
+				g0 += psi;
+				g1 += psi * x[i];
 			}
-			g0 += psi;
-			g1 += psi * x[i];
 		}
 		det = s0 * s2 - s1 * s1;
 		if (!(fabs(det) > 1e-12 * (s0 * s2 + 1e-300)))
@@ -391,21 +399,19 @@ static int huber_newton(const double *x, const double *y, const int *group, size
 }
 
 /*
- * Huber IRLS for y = a + b x over the observations whose group is not
- * `skip` (pass skip_any = 0 to use all). Starts from *a, *b. When *s is
- * 0 the scale is re-estimated from the residuals at every iteration
- * (and returned); otherwise it is held fixed. w, r, work hold n doubles.
- * Returns 0, or -1 when the design is singular.
+ * Huber IRLS for y = a + b x over the observations outside c. Starts from
+ * *a, *b. When *s is 0 the scale is re-estimated from the residuals at
+ * every iteration (and returned); otherwise it is held fixed. work holds
+ * n doubles. Returns 0, or -1 when the design is singular.
  */
-static int huber_irls(const double *x, const double *y, const int *group, size_t n,
-		      int skip_any, int skip, double *a, double *b, double *s,
-		      double *w, double *work)
+static int huber_irls(const double *x, const double *y, size_t n, const struct cut *c,
+		      double *a, double *b, double *s, double *work)
 {
 	int fixed = *s > 0;
 
 	if (fixed) {
 		double na = *a, nb = *b;
-		if (huber_newton(x, y, group, n, skip_any, skip, *s, &na, &nb) == 0) {
+		if (huber_newton(x, y, n, c, *s, &na, &nb) == 0) {
 			*a = na;
 			*b = nb;
 			return 0;
@@ -418,17 +424,14 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 		/* The absolute residuals are only needed for a new scale: with
 		 * the scale held (a jackknife refit Newton could not finish)
 		 * this pass is skipped. */
-		if (!fixed) {
-			for (size_t i = 0; i < n; i++) {
-				if (skip_any && group[i] == skip)
-					continue;
-				work[m++] = fabs(y[i] - *a - *b * x[i]);
-			}
-		}
+		if (!fixed)
+			for (int k = 0; k < 2; k++)
+				for (size_t i = k ? c->hi : 0; i < (k ? n : c->lo); i++)
+					work[m++] = fabs(y[i] - *a - *b * x[i]);
 		sc = fixed ? *s : robust_scale(work, m);
 		/* One pass: weights and the sums of wls together, the same
 		 * operations in the same order as a weights pass and wls. */
-		if (huber_wls(x, y, group, n, skip_any, skip, sc, w, a, b) != 0)
+		if (huber_wls(x, y, n, c, sc, a, b) != 0)
 			return -1;
 		if (!fixed)
 			*s = sc;
@@ -438,19 +441,58 @@ static int huber_irls(const double *x, const double *y, const int *group, size_t
 	return 0;
 }
 
+/* Group, then position: the order that makes each group contiguous and
+ * keeps its observations in their order. */
+static const int *sort_group;
+
+static int cmp_by_group(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+
+	if (sort_group[a] != sort_group[b])
+		return sort_group[a] < sort_group[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
 int pirx_stats_trend(const double *x, const double *y, const int *group,
 		     size_t n, struct pirx_trend_fit *fit)
 {
-	double *w = NULL, *work = NULL;
-	int *order = NULL;
+	double *w = NULL, *work = NULL, *xc = NULL, *yc = NULL;
+	int *order = NULL, *gc = NULL;
+	size_t *start = NULL;
 	double a = 0, b = 0, s = 0, v = 0;
 	int groups = 0, rc = -1, df, lo = INT_MAX, hi = INT_MIN;
+	struct cut none = {n, n};
 
 	memset(fit, 0, sizeof(*fit));
 	fit->slope = fit->se = fit->ci_low = fit->ci_high = fit->p_value = fit->mde = NAN;
 	fit->n = n;
 	if (n < 3)
 		return -1;
+	/* The jackknife leaves out a group's observations as one range: put
+	 * the groups in order when they are not (the report's months are). */
+	for (size_t i = 1; i < n; i++) {
+		if (group[i] < group[i - 1]) {
+			size_t *idx = pirx_xmalloc(n * sizeof(*idx));
+			for (size_t j = 0; j < n; j++)
+				idx[j] = j;
+			sort_group = group;
+			qsort(idx, n, sizeof(*idx), cmp_by_group);
+			xc = pirx_xmalloc(n * sizeof(*xc));
+			yc = pirx_xmalloc(n * sizeof(*yc));
+			gc = pirx_xmalloc(n * sizeof(*gc));
+			for (size_t j = 0; j < n; j++) {
+				xc[j] = x[idx[j]];
+				yc[j] = y[idx[j]];
+				gc[j] = group[idx[j]];
+			}
+			free(idx);
+			x = xc;
+			y = yc;
+			group = gc;
+			break;
+		}
+	}
 	w = pirx_xmalloc(n * sizeof(*w));
 	work = pirx_xmalloc(n * sizeof(*work));
 	order = pirx_xmalloc(n * sizeof(*order));
@@ -478,12 +520,18 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	fit->groups = groups;
 	if (groups < 3)
 		goto out;
+	/* Group g's observations: x[start[g]..start[g + 1]). */
+	start = pirx_xmalloc(((size_t)groups + 1) * sizeof(*start));
+	for (size_t i = 0, g = 0; i < n; i++)
+		if (i == 0 || group[i] != group[i - 1])
+			start[g++] = i;
+	start[groups] = n;
 
 	for (size_t i = 0; i < n; i++)
 		w[i] = 1.0;
 	if (wls(x, y, w, n, &a, &b) != 0)
 		goto out;
-	if (huber_irls(x, y, group, n, 0, 0, &a, &b, &s, w, work) != 0)
+	if (huber_irls(x, y, n, &none, &a, &b, &s, work) != 0)
 		goto out;
 
 	/*
@@ -500,7 +548,8 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	 */
 	for (int g = 0; g < groups; g++) {
 		double ag = a, bg = b, sg = s;
-		if (huber_irls(x, y, group, n, 1, order[g], &ag, &bg, &sg, w, work) != 0)
+		struct cut c = {start[g], start[g + 1]};
+		if (huber_irls(x, y, n, &c, &ag, &bg, &sg, work) != 0)
 			goto out;
 		v += (bg - b) * (bg - b);
 	}
@@ -523,6 +572,10 @@ out:
 	free(w);
 	free(work);
 	free(order);
+	free(start);
+	free(xc);
+	free(yc);
+	free(gc);
 	return rc;
 }
 

@@ -214,6 +214,18 @@ static void test_trend_robust_to_outliers(void **state)
 	 * replaced: these are IRLS's figures for this data. */
 	assert_true(fabs(fit.slope / 0.097553003775903729 - 1) < 1e-9);
 	assert_true(fabs(fit.se / 0.0042140499965850481 - 1) < 1e-7);
+	/* Months in any order: the fit puts each month's observations
+	 * together first, and gives the same figures. */
+	for (int i = 0; i < N; i++) {
+		int j = (int)((unsigned)i * 7919u % N);   /* 7919 is prime to N */
+		double tx = x[i], ty = y[i];
+		int tg = g[i];
+		x[i] = x[j], y[i] = y[j], g[i] = g[j];
+		x[j] = tx, y[j] = ty, g[j] = tg;
+	}
+	assert_int_equal(pirx_stats_trend(x, y, g, N, &fit), 0);
+	assert_true(fabs(fit.slope / 0.097553003775903729 - 1) < 1e-9);
+	assert_true(fabs(fit.se / 0.0042140499965850481 - 1) < 1e-7);
 	free(x);
 	free(y);
 	free(g);
