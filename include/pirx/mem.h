@@ -53,10 +53,12 @@ void pirx_mem_use_huge_pages(char **argv);
 
 /*
  * Gives the heap's free memory back to the system (glibc's malloc_trim;
- * nothing elsewhere). The report calls it between steps: a step's large
- * arrays, once freed, would otherwise stay in the lane's resident size
- * while the next step and the other lane grow theirs.
+ * nothing elsewhere) when more than PIRX_MEM_TRIM_MIN bytes of it are
+ * free. The report calls it between steps: a step's large arrays, once
+ * freed, would otherwise stay in the lane's resident size while the next
+ * step and the other lane grow theirs.
  */
+#define PIRX_MEM_TRIM_MIN (64u << 20)
 void pirx_mem_trim(void);
 
 /* A growable, always NUL-terminated byte buffer. Caller owns it. */
