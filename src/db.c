@@ -390,6 +390,11 @@ void pirx_stmt_reset(pirx_stmt *st)
 	sqlite3_clear_bindings(st->h);
 }
 
+void pirx_stmt_rewind(pirx_stmt *st)
+{
+	sqlite3_reset(st->h);
+}
+
 void pirx_stmt_finalize(pirx_stmt *st)
 {
 	if (!st)

@@ -63,8 +63,10 @@ struct pirx_dbq {
 /* ---- running rows (the writer's side) ---------------------------------- */
 
 /* Binds the values of one row, which start at p, to parameters base + 1,
- * base + 2, ...; returns where the row's end tag is. */
-static const char *bind_values(pirx_stmt *st, const char *p, int base)
+ * base + 2, ..., and NULL to the rest of its params parameters: every
+ * parameter is bound before each step, so the statements are rewound
+ * without clearing their bindings. Returns where the row's end tag is. */
+static const char *bind_values(pirx_stmt *st, const char *p, int base, int params)
 {
 	int idx = base;
 
@@ -89,6 +91,8 @@ static const char *bind_values(pirx_stmt *st, const char *p, int base)
 			p += n;
 			break;
 		default: /* TAG_END */
+			while (idx < base + params)
+				pirx_stmt_bind_null(st, ++idx);
 			return p - 1;
 		}
 	}
@@ -120,7 +124,7 @@ static void step(pirx_dbq *q, pirx_stmt *st)
 {
 	if (pirx_stmt_step(st, &q->err) < 0)
 		atomic_store(&q->failed, 1);
-	pirx_stmt_reset(st);
+	pirx_stmt_rewind(st);
 }
 
 static struct group *group_of(pirx_dbq *q, const pirx_stmt *st)
@@ -135,7 +139,7 @@ static struct group *group_of(pirx_dbq *q, const pirx_stmt *st)
 static void flush_singly(pirx_dbq *q, struct group *g)
 {
 	for (int i = 0; i < g->pending && !atomic_load_explicit(&q->failed, memory_order_relaxed); i++) {
-		bind_values(g->one, g->row[i], 0);
+		bind_values(g->one, g->row[i], 0, g->params);
 		step(q, g->one);
 	}
 	g->pending = 0;
@@ -159,7 +163,7 @@ static void run_batch(pirx_dbq *q, const struct batch *b)
 		memcpy(&st, p + 1, sizeof(st));
 		p += 1 + sizeof(st);
 		if (!(g = group_of(q, st))) {
-			p = bind_values(st, p, 0) + 1;
+			p = bind_values(st, p, 0, pirx_stmt_param_count(st)) + 1;
 			step(q, st);
 			continue;
 		}
@@ -167,7 +171,7 @@ static void run_batch(pirx_dbq *q, const struct batch *b)
 		p = skip_values(p) + 1;
 		if (g->pending == g->rows) {
 			for (int i = 0; i < g->rows; i++)
-				bind_values(g->many, g->row[i], i * g->params);
+				bind_values(g->many, g->row[i], i * g->params, g->params);
 			step(q, g->many);
 			g->pending = 0;
 		}

@@ -102,6 +102,9 @@ const char *pirx_stmt_param_name(pirx_stmt *st, int idx);
 int pirx_stmt_step(pirx_stmt *st, struct pirx_err *err);
 /* Resets for another run and clears bindings. */
 void pirx_stmt_reset(pirx_stmt *st);
+/* Resets st but keeps its bindings, for a caller that binds every
+ * parameter again before each step (clearing them was 3% of the load). */
+void pirx_stmt_rewind(pirx_stmt *st);
 /* Finalizes; NULL does nothing. */
 void pirx_stmt_finalize(pirx_stmt *st);
 

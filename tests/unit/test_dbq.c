@@ -259,6 +259,47 @@ static void test_group_limits(void **state)
 		pirx_stmt_finalize(st[i]);
 }
 
+/* A row with fewer values than the statement has parameters leaves the
+ * rest NULL, never the values of the row before (statements keep their
+ * bindings between steps): one by one and in groups. */
+static void test_short_rows(void **state)
+{
+	struct pirx_err err;
+	pirx_stmt *st;
+	int i = 0;
+
+	(void)state;
+	for (int grouped = 0; grouped < 2; grouped++) {
+		pirx_dbq *q = pirx_dbq_new(0);
+		if (grouped)
+			assert_int_equal(pirx_dbq_group(q, ins, ins7, GROUP), 0);
+		for (int k = 0; k < 50; k++) {
+			pirx_dbq_row(q, ins);
+			pirx_dbq_int64(q, k);
+			pirx_dbq_text(q, "x", 1);
+			if (k % 2)
+				pirx_dbq_int64(q, k);
+			pirx_dbq_end(q);
+		}
+		assert_int_equal(pirx_dbq_drain(q, &err), 0);
+		if (grouped)
+			assert_int_equal(pirx_dbq_group(q, ins, NULL, 0), 0);
+		pirx_dbq_free(q);
+	}
+	assert_int_equal(pirx_db_prepare_sql(db, "SELECT i, n FROM t ORDER BY rowid", &st, &err), 0);
+	while (pirx_stmt_step(st, &err) == 1) {
+		int k = (int)pirx_stmt_int64(st, 0);
+		assert_int_equal(k, i % 50);
+		if (k % 2)
+			assert_int_equal(pirx_stmt_int64(st, 1), k);
+		else
+			assert_true(pirx_stmt_is_null(st, 1));
+		i++;
+	}
+	pirx_stmt_finalize(st);
+	assert_int_equal(i, 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +313,7 @@ int main(void)
 		cmocka_unit_test_prestate_setup_teardown(test_grouped_failure, setup, teardown, &threaded),
 		cmocka_unit_test_prestate_setup_teardown(test_grouped_failure, setup, teardown, &one_thread),
 		cmocka_unit_test_setup_teardown(test_group_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_short_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
