@@ -4,9 +4,11 @@
  * libcsv does not know about lines, so the reader feeds it one line at a
  * time (split with memchr inside 64 KiB chunks) and counts lines itself;
  * each field remembers the line it started on, so that a quoted field that
- * spans lines is reported where it begins. Fields are copied into one
- * arena per row, reused from row to row: no allocation per field once the
- * arena has grown to the widest row.
+ * spans lines is reported where it begins. Fields libcsv parses are copied
+ * into one arena per row, reused from row to row: no allocation per field
+ * once the arena has grown to the widest row. Fields of a plain line (the
+ * fast path below) stay where they were read, each ended by a NUL written
+ * over the comma or line end after it.
  */
 #include "pirx/csvio.h"
 
@@ -110,12 +112,13 @@ static int plain_ascii(const char *s, size_t n)
 	return 1;
 }
 
-static void on_field(void *s, size_t n, void *data)
-{
-	struct reader *r = data;
+/* A field in place, not in the arena (its off). */
+#define IN_PLACE SIZE_MAX
 
-	if (r->stop)
-		return;
+/* Records field s[0..n) of the row: its place (off: in the arena, or
+ * IN_PLACE with s itself), length, line and whether it is valid text. */
+static void add_field(struct reader *r, const char *s, size_t n, size_t off)
+{
 	if (r->nfields == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 16;
 		r->off = pirx_xreallocarray(r->off, r->cap, sizeof(*r->off));
@@ -125,12 +128,10 @@ static void on_field(void *s, size_t n, void *data)
 	}
 	if (r->nfields == 0)
 		r->row_line = r->next_field_line;
-	r->off[r->nfields] = r->arena.len;
+	r->off[r->nfields] = off;
+	r->ptr[r->nfields] = s;
 	r->len[r->nfields] = n;
 	r->fline[r->nfields] = r->next_field_line;
-	if (n)
-		pirx_buf_append(&r->arena, s, n);
-	pirx_buf_append(&r->arena, "", 1);
 	if (r->bad_field < 0 && n && !plain_ascii(s, n)) {
 		if (memchr(s, '\0', n)) {
 			r->bad_field = (long)r->nfields;
@@ -144,6 +145,30 @@ static void on_field(void *s, size_t n, void *data)
 	r->next_field_line = r->cur_line;
 }
 
+/* libcsv's field callback: the field is copied into the arena. */
+static void on_field(void *s, size_t n, void *data)
+{
+	struct reader *r = data;
+	size_t off = r->arena.len;
+
+	if (r->stop)
+		return;
+	if (n)
+		pirx_buf_append(&r->arena, s, n);
+	pirx_buf_append(&r->arena, "", 1);
+	add_field(r, s, n, off);
+}
+
+/* A field of a plain line, s[0..n) with a byte after it that is free to
+ * become its NUL. */
+static void on_field_in_place(char *s, size_t n, struct reader *r)
+{
+	if (r->stop)
+		return;
+	s[n] = '\0';
+	add_field(r, s, n, IN_PLACE);
+}
+
 static void on_row(int c, void *data)
 {
 	struct reader *r = data;
@@ -152,7 +177,8 @@ static void on_row(int c, void *data)
 	(void)c;
 	if (!r->stop) {
 		for (size_t i = 0; i < r->nfields; i++)
-			r->ptr[i] = r->arena.data + r->off[i];
+			if (r->off[i] != IN_PLACE)
+				r->ptr[i] = r->arena.data + r->off[i];
 		row.nfields = r->nfields;
 		row.field = r->ptr;
 		row.len = r->len;
@@ -216,7 +242,7 @@ static void split_line(struct reader *r, char *s, size_t seg)
 
 	for (;;) {
 		char *c = memchr(s, ',', (size_t)(end - s));
-		on_field(s, c ? (size_t)(c - s) : (size_t)(end - s), r);
+		on_field_in_place(s, c ? (size_t)(c - s) : (size_t)(end - s), r);
 		if (!c)
 			break;
 		s = c + 1;
