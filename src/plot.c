@@ -15,10 +15,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pirx/fsutil.h"
@@ -375,10 +381,22 @@ static int write_data(pirx_plot *p, const char *path, struct pirx_err *err)
 
 /* ---- drawing: one gnuplot for one chart or for a batch ---------------- */
 
+/*
+ * A batch is one gnuplot reading commands from a pipe, started when the
+ * first chart is added: each chart is handed over as it is written
+ * (`load 'NAME.gp'`, `reset session` between two, so that no setting of
+ * one reaches the next: the charts are byte for byte those of one gnuplot
+ * each), and gnuplot draws it while the lane computes its next step. At
+ * the end only the last step's charts are left to draw.
+ */
 struct pirx_plot_batch {
 	char *dir;
-	char **scripts;    /* "NAME.gp", relative to dir */
-	int n, cap;
+	int n;             /* charts handed over */
+	char *first;       /* the first of them, for errors */
+	pid_t pid;         /* the batch's gnuplot, -1: none yet */
+	int fd;            /* its standard input */
+	char *errpath;     /* its standard error, read on failure */
+	int start_errno;   /* why it could not be started, 0: it was */
 };
 
 pirx_plot_batch *pirx_plot_batch_new(const char *dir)
@@ -386,32 +404,14 @@ pirx_plot_batch *pirx_plot_batch_new(const char *dir)
 	pirx_plot_batch *b = pirx_xcalloc(1, sizeof(*b));
 
 	b->dir = pirx_xstrdup(dir);
+	b->pid = -1;
+	b->fd = -1;
 	return b;
-}
-
-void pirx_plot_batch_free(pirx_plot_batch *b)
-{
-	if (!b)
-		return;
-	for (int i = 0; i < b->n; i++)
-		free(b->scripts[i]);
-	free(b->scripts);
-	free(b->dir);
-	free(b);
 }
 
 int pirx_plot_batch_count(const pirx_plot_batch *b)
 {
 	return b ? b->n : 0;
-}
-
-static void batch_add(pirx_plot_batch *b, const char *script)
-{
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 8;
-		b->scripts = pirx_xreallocarray(b->scripts, (size_t)b->cap, sizeof(*b->scripts));
-	}
-	b->scripts[b->n++] = pirx_xstrdup(script);
 }
 
 /* The last non-empty line of the file at path (gnuplot's error comes
@@ -432,53 +432,56 @@ static void last_line(const char *path, char *buf, size_t cap)
 	fclose(f);
 }
 
-/*
- * Runs gnuplot in dir on the n scripts, in order, with `reset session`
- * between two (so that no setting of one reaches the next: the charts are
- * byte for byte those of one gnuplot each), its standard error in a file
- * of dir that is read on failure and then removed.
- */
-static int run_gnuplot(const char *dir, char *const *scripts, int n, struct pirx_err *err)
+static const char *gnuplot_prog(void)
 {
 	const char *prog = getenv("PIRX_GNUPLOT");
-	char **argv = pirx_xcalloc((size_t)(3 * n + 1), sizeof(*argv));
-	char errname[64], *errpath, why[512];
-	int argc = 0, status, rc = 0;
-	pid_t pid;
 
-	if (!prog || !*prog)
-		prog = "gnuplot";
-	argv[argc++] = (char *)prog;
-	for (int i = 0; i < n; i++) {
-		if (i) {
-			argv[argc++] = (char *)"-e";
-			argv[argc++] = (char *)"reset session";
-		}
-		argv[argc++] = scripts[i];
-	}
-	/* Both lanes of a report draw into the same directory. */
-	snprintf(errname, sizeof(errname), ".gnuplot-errors.%ld", (long)getpid());
-	errpath = pirx_fs_join(dir, errname);
-	pid = fork();
-	if (pid < 0) {
-		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s", strerror(errno));
-		goto out;
-	}
+	return prog && *prog ? prog : "gnuplot";
+}
+
+/*
+ * Starts argv[0] in dir with in as its standard input (-1: /dev/null),
+ * standard output discarded and standard error in dir/errname. Returns
+ * its pid, or -1 (errno set).
+ */
+static pid_t spawn(const char *dir, char *const *argv, int in, const char *errname)
+{
+	pid_t pid = fork();
+
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 		int efd;
+#ifdef __linux__
+		/* A batch's gnuplot lives as long as its lane: it dies with it
+		 * (kept across exec). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
 		if (chdir(dir) != 0)
 			_exit(126);
 		efd = open(errname, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (devnull >= 0) {
-			dup2(devnull, 0);
+			dup2(in >= 0 ? in : devnull, 0);
 			dup2(devnull, 1);
 		}
 		if (efd >= 0)
 			dup2(efd, 2);
-		execvp(prog, argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/*
+ * Waits for gnuplot (pid) and says how it ended: 0, or PIRX_EIO with the
+ * last line of its standard error (errpath, then removed), which names the
+ * script and line that failed, or else the first of its n charts.
+ */
+static int gnuplot_result(pid_t pid, const char *dir, const char *errpath, const char *first,
+			  int n, struct pirx_err *err)
+{
+	char why[512];
+	int status, rc = 0;
+
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
 			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "lost the gnuplot process: %s",
@@ -488,7 +491,7 @@ static int run_gnuplot(const char *dir, char *const *scripts, int n, struct pirx
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
-				  "gnuplot is missing: cannot run '%s' (install gnuplot-nox)", prog);
+				  "gnuplot is missing: cannot run '%s' (install gnuplot-nox)", gnuplot_prog());
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		/* gnuplot names the script and line that failed ("NAME.gp" line
 		 * 12: ...); without that, the charts it was given. */
@@ -498,15 +501,127 @@ static int run_gnuplot(const char *dir, char *const *scripts, int n, struct pirx
 					  dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
 		else
 			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
-					  "gnuplot failed on %s/%s%s (exit %d)", dir, scripts[0],
+					  "gnuplot failed on %s/%s%s (exit %d)", dir, first,
 					  n > 1 ? " and the charts after it" : "",
 					  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 out:
 	unlink(errpath);
-	free(errpath);
-	free(argv);
 	return rc;
+}
+
+/* Runs gnuplot in dir on one script, now. */
+static int run_gnuplot(const char *dir, const char *script, struct pirx_err *err)
+{
+	char *argv[] = {(char *)gnuplot_prog(), (char *)script, NULL};
+	char errname[64], *errpath;
+	pid_t pid;
+	int rc;
+
+	/* Both lanes of a report draw into the same directory. */
+	snprintf(errname, sizeof(errname), ".gnuplot-errors.%ld", (long)getpid());
+	errpath = pirx_fs_join(dir, errname);
+	if ((pid = spawn(dir, argv, -1, errname)) < 0)
+		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s", strerror(errno));
+	else
+		rc = gnuplot_result(pid, dir, errpath, script, 1, err);
+	free(errpath);
+	return rc;
+}
+
+/* Writes s to fd whole; a reader that has gone (gnuplot stopped at an
+ * error) is no signal here: gnuplot_result reports why it stopped. */
+static void write_quietly(int fd, const char *s, size_t n)
+{
+	sigset_t pipe_set, old;
+	int broken = 0;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	while (n > 0) {
+		ssize_t k = write(fd, s, n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			broken = errno == EPIPE;
+			break;
+		}
+		s += k;
+		n -= (size_t)k;
+	}
+	if (broken) {
+		const struct timespec none = {0, 0};
+		sigtimedwait(&pipe_set, NULL, &none);   /* the SIGPIPE just raised */
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Hands script (NAME.gp in b->dir) to the batch's gnuplot, started on the
+ * first one. */
+static void batch_add(pirx_plot_batch *b, const char *script)
+{
+	char line[300];
+
+	if (b->pid < 0 && !b->start_errno) {
+		char *argv[] = {(char *)gnuplot_prog(), NULL};
+		char errname[64];
+		int in[2];
+
+		snprintf(errname, sizeof(errname), ".gnuplot-errors.%ld.batch", (long)getpid());
+		b->errpath = pirx_fs_join(b->dir, errname);
+		if (pipe2(in, O_CLOEXEC) != 0) {
+			b->start_errno = errno;
+		} else {
+			b->pid = spawn(b->dir, argv, in[0], errname);
+			if (b->pid < 0) {
+				b->start_errno = errno;
+				close(in[1]);
+			} else {
+				b->fd = in[1];
+			}
+			close(in[0]);
+		}
+	}
+	if (!b->first)
+		b->first = pirx_xstrdup(script);
+	if (b->fd >= 0) {
+		snprintf(line, sizeof(line), "%sload '%s'\n", b->n ? "reset session\n" : "", script);
+		write_quietly(b->fd, line, strlen(line));
+	}
+	b->n++;
+}
+
+/* Forgets the batch's charts and its gnuplot (already waited for). */
+static void batch_reset(pirx_plot_batch *b)
+{
+	if (b->errpath)
+		unlink(b->errpath);
+	free(b->errpath);
+	free(b->first);
+	b->errpath = NULL;
+	b->first = NULL;
+	b->n = 0;
+	b->pid = -1;
+	b->fd = -1;
+	b->start_errno = 0;
+}
+
+void pirx_plot_batch_free(pirx_plot_batch *b)
+{
+	if (!b)
+		return;
+	if (b->fd >= 0)
+		close(b->fd);
+	if (b->pid > 0) {
+		/* Not drawn (the lane failed): end gnuplot without waiting on it. */
+		kill(b->pid, SIGTERM);
+		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	batch_reset(b);
+	free(b->dir);
+	free(b);
 }
 
 int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err)
@@ -515,10 +630,15 @@ int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err)
 
 	if (!b || b->n == 0)
 		return 0;
-	rc = run_gnuplot(b->dir, b->scripts, b->n, err);
-	for (int i = 0; i < b->n; i++)
-		free(b->scripts[i]);
-	b->n = 0;
+	if (b->pid < 0) {
+		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s",
+				  strerror(b->start_errno));
+	} else {
+		close(b->fd);   /* end of its commands: it exits when done */
+		b->fd = -1;
+		rc = gnuplot_result(b->pid, b->dir, b->errpath, b->first, b->n, err);
+	}
+	batch_reset(b);
 	return rc;
 }
 
@@ -539,12 +659,10 @@ int pirx_plot_write(pirx_plot *p, const char *dir, pirx_plot_batch *later, struc
 	path = pirx_fs_join(dir, pirx_buf_str(&name));
 	if ((rc = write_script(p, path, err)))
 		goto out;
-	if (later && strcmp(later->dir, dir) == 0) {
+	if (later && strcmp(later->dir, dir) == 0)
 		batch_add(later, pirx_buf_str(&name));
-	} else {
-		char *script = name.data;
-		rc = run_gnuplot(dir, &script, 1, err);
-	}
+	else
+		rc = run_gnuplot(dir, pirx_buf_str(&name), err);
 out:
 	free(path);
 	pirx_buf_release(&name);

@@ -71,9 +71,11 @@ void pirx_plot_series(pirx_plot *p, enum pirx_plot_style style, int col, int col
 int pirx_plot_rows(const pirx_plot *p);
 
 /*
- * Charts to draw later, all with one gnuplot: starting gnuplot costs
- * about as much as drawing a chart, and a report lane draws up to seven.
- * All charts of a batch are in its directory.
+ * Charts drawn by one gnuplot: starting gnuplot costs about as much as
+ * drawing a chart, and a report lane draws up to eight. It starts with
+ * the first chart and draws each as it is written, while the caller goes
+ * on; pirx_plot_batch_draw waits for the last. All charts of a batch are
+ * in its directory.
  */
 typedef struct pirx_plot_batch pirx_plot_batch;
 
@@ -81,9 +83,10 @@ pirx_plot_batch *pirx_plot_batch_new(const char *dir);
 /* Charts waiting to be drawn. */
 int pirx_plot_batch_count(const pirx_plot_batch *b);
 /*
- * Draws every chart of b, in the order they were written, and empties b.
- * Returns 0, or PIRX_EIO (gnuplot missing or failing: err names the
- * script and line gnuplot names). NULL or empty does nothing.
+ * Waits until every chart of b is drawn (in the order they were written)
+ * and empties b. Returns 0, or PIRX_EIO (gnuplot missing or failing: err
+ * names the script and line gnuplot names). NULL or empty does nothing.
+ * pirx_plot_batch_free of a batch not drawn stops its gnuplot.
  */
 int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err);
 void pirx_plot_batch_free(pirx_plot_batch *b);
@@ -92,7 +95,7 @@ void pirx_plot_batch_free(pirx_plot_batch *b);
  * Writes NAME.dat and NAME.gp into dir, then renders NAME.svg and
  * NAME.png with gnuplot (the program named by $PIRX_GNUPLOT, default
  * "gnuplot"): now when later is NULL (or for another directory), else
- * when later is drawn. Returns 0, or PIRX_EIO (files not written, or
+ * by later's gnuplot, done when later is drawn. Returns 0, or PIRX_EIO (files not written, or
  * gnuplot missing or failing: err says which).
  */
 int pirx_plot_write(pirx_plot *p, const char *dir, pirx_plot_batch *later,

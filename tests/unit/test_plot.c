@@ -1,6 +1,7 @@
 /*
  * test_plot: drawing charts now or in a batch. A batch is drawn by one
- * gnuplot, and its charts are the ones a gnuplot per chart draws, PNG
+ * gnuplot, started at its first chart and handed each chart as it is
+ * written, and its charts are the ones a gnuplot per chart draws, PNG
  * byte for byte and SVG but for one attribute of empty groups (settings of
  * one script do not reach the next: a time axis, bars and a log scale
  * drawn in turn, which without `reset session` go wrong); a failing gnuplot
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -190,8 +192,8 @@ static void test_batch_same_charts(void **state)
 	assert_int_equal(runs(), 3);
 	fake_gnuplot("exec gnuplot \"$@\"");
 	write_charts(batch, b, 3);
-	/* Nothing drawn until the batch is. */
-	assert_int_equal(runs(), 0);
+	/* One gnuplot, started at the first chart, drew all three by the
+	 * time the batch is drawn. */
 	assert_int_equal(pirx_plot_batch_count(b), 3);
 	assert_int_equal(pirx_plot_batch_draw(b, &err), 0);
 	assert_int_equal(runs(), 1);
@@ -260,6 +262,43 @@ static void test_batch_failures(void **state)
 	free(dir);
 }
 
+/* A batch's gnuplot draws each chart as it is handed over, before the
+ * batch is drawn; a batch freed undrawn (a lane that failed) stops its
+ * gnuplot at once and leaves no file of its own. */
+static void test_batch_streams(void **state)
+{
+	struct pirx_err err;
+	char *dir = sub("stream"), *svg, *errfile;
+	char name[64];
+	pirx_plot_batch *b = pirx_plot_batch_new(dir);
+	pirx_plot *p = chart(0);
+	time_t t0;
+
+	(void)state;
+	fake_gnuplot("exec gnuplot \"$@\"");
+	assert_int_equal(pirx_plot_write(p, dir, b, &err), 0);
+	pirx_plot_free(p);
+	svg = pirx_fs_join(dir, "trend.svg");
+	for (t0 = time(NULL); access(svg, F_OK) != 0 && time(NULL) - t0 < 20;)
+		usleep(10000);
+	assert_int_equal(access(svg, F_OK), 0);
+	assert_int_equal(pirx_plot_batch_draw(b, &err), 0);
+	free(svg);
+
+	fake_gnuplot("sleep 30");
+	p = chart(1);
+	assert_int_equal(pirx_plot_write(p, dir, b, &err), 0);
+	pirx_plot_free(p);
+	t0 = time(NULL);
+	pirx_plot_batch_free(b);
+	assert_true(time(NULL) - t0 < 10);
+	snprintf(name, sizeof(name), ".gnuplot-errors.%ld.batch", (long)getpid());
+	errfile = pirx_fs_join(dir, name);
+	assert_int_not_equal(access(errfile, F_OK), 0);
+	free(errfile);
+	free(dir);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -280,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_batch_same_charts),
 		cmocka_unit_test(test_batch_failures),
+		cmocka_unit_test(test_batch_streams),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
