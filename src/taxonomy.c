@@ -40,6 +40,16 @@ struct pirx_taxonomy {
 	unsigned gen;
 	long nmark;
 	long no_id;          /* stem id of "no", or -1 */
+	/* Each term is listed under one of its stems (the one fewest terms
+	 * hold): a text can only hold the terms listed under its own stems,
+	 * so a match looks at those and not at all 3,400. */
+	long *key_head;      /* by stem id: its first term, -1: none */
+	struct term_ref {    /* by place in mode, then term order */
+		size_t mode, term;
+		long next;       /* the next term under the same stem, -1: none */
+	} *refs;
+	size_t nrefs;
+	size_t *cand;        /* scratch: a text's candidate terms (orders) */
 };
 
 /* A negation reaches this many words either side: "no alert on disk",
@@ -99,7 +109,53 @@ void pirx_taxonomy_free(pirx_taxonomy *t)
 	free(t->mark);
 	free(t->pos);
 	free(t->last);
+	free(t->key_head);
+	free(t->refs);
+	free(t->cand);
 	free(t);
+}
+
+/* Lists every term under its key stem (struct pirx_taxonomy). */
+static void index_terms(pirx_taxonomy *t)
+{
+	size_t *held = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(*held));
+	size_t total = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t j = 0; j < t->modes[i].nterms; j++)
+			for (size_t k = 0; k < t->modes[i].terms[j].n; k++)
+				held[t->modes[i].terms[j].stem[k]]++;
+	for (size_t i = 0; i < t->n; i++)
+		total += t->modes[i].nterms;
+	t->refs = pirx_xcalloc(total ? total : 1, sizeof(*t->refs));
+	t->cand = pirx_xcalloc(total ? total : 1, sizeof(*t->cand));
+	t->key_head = pirx_xmalloc((size_t)(t->nmark ? t->nmark : 1) * sizeof(*t->key_head));
+	for (long s = 0; s < t->nmark; s++)
+		t->key_head[s] = -1;
+	/* Filled backwards so that each stem's list is in term order. */
+	t->nrefs = total;
+	for (size_t i = t->n, order = total; i-- > 0;) {
+		for (size_t j = t->modes[i].nterms; j-- > 0;) {
+			const struct term *tm = &t->modes[i].terms[j];
+			struct term_ref *r = &t->refs[--order];
+			long key = tm->stem[0];
+			for (size_t k = 1; k < tm->n; k++)
+				if (held[tm->stem[k]] < held[key])
+					key = tm->stem[k];
+			r->mode = i;
+			r->term = j;
+			r->next = t->key_head[key];
+			t->key_head[key] = (long)order;
+		}
+	}
+	free(held);
+}
+
+static int cmp_size(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return (a > b) - (a < b);
 }
 
 size_t pirx_taxonomy_count(const pirx_taxonomy *t)
@@ -367,6 +423,7 @@ int pirx_taxonomy_load(const char *path, pirx_textnorm *tn, pirx_taxonomy **out,
 	t->pos = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
 	t->last = pirx_xcalloc((size_t)(t->nmark ? t->nmark : 1), sizeof(size_t));
 	t->no_id = pirx_strtab_find(t->stems, "no", -1);
+	index_terms(t);
 	*out = t;
 	return 0;
 }
@@ -449,6 +506,7 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 	size_t *earliest = pirx_xcalloc(t->n ? t->n : 1, sizeof(size_t));
 	size_t *nos = pirx_xcalloc(tok->n ? tok->n : 1, sizeof(size_t));
 	size_t *nextp = pirx_xcalloc(tok->n ? tok->n : 1, sizeof(size_t));
+	size_t ncand = 0;
 	int any_term = 0;
 
 	if (++t->gen == 0) {
@@ -461,6 +519,8 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 		if (id >= 0 && t->mark[id] != t->gen) {
 			t->mark[id] = t->gen;
 			t->pos[id] = i;
+			for (long r = t->key_head[id]; r >= 0; r = t->refs[r].next)
+				t->cand[ncand++] = (size_t)r;
 		} else if (id >= 0) {
 			nextp[t->last[id]] = i;
 		}
@@ -469,11 +529,15 @@ long pirx_taxonomy_match(pirx_taxonomy *t, const struct pirx_tokens *tok, double
 		if (id >= 0 && id == t->no_id)
 			nos[nno++] = i;
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		const struct mode *m = &t->modes[i];
+	for (size_t i = 0; i < t->n; i++)
 		earliest[i] = (size_t)-1;
-		for (size_t j = 0; j < m->nterms; j++) {
-			const struct term *tm = &m->terms[j];
+	/* The terms listed under the text's stems, in mode and term order:
+	 * the order of a walk over every term, which ties below depend on. */
+	qsort(t->cand, ncand, sizeof(*t->cand), cmp_size);
+	for (size_t c = 0; c < ncand; c++) {
+		size_t i = t->refs[t->cand[c]].mode;
+		const struct term *tm = &t->modes[i].terms[t->refs[t->cand[c]].term];
+		{
 			size_t k = 0, at = 0;
 			while (k < tm->n && t->mark[tm->stem[k]] == t->gen)
 				k++;

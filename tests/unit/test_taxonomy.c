@@ -207,6 +207,23 @@ static int load_text(const char *text, struct pirx_err *err, char *path, size_t 
 	return rc;
 }
 
+/* When two modes' terms complete on the same word, the subject is the
+ * earlier mode's, whatever the order of the words that bring the terms to
+ * a match ("cat" comes first here, and is bb's). */
+static void test_tie_goes_to_earlier_mode(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+	pirx_taxonomy *t = load_file("id,name,category,terms\n"
+				     "aa,Lion tiger,technical,lion tiger\n"
+				     "bb,Cat tiger,technical,cat tiger\n", tn);
+
+	(void)state;
+	assert_string_equal(match(t, tn, "cat lion tiger"), "aa");
+	assert_string_equal(match(t, tn, "lion cat tiger"), "aa");
+	pirx_taxonomy_free(t);
+	pirx_textnorm_free(tn);
+}
+
 static void test_user_file(void **state)
 {
 	struct pirx_err err;
@@ -275,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_hints_never_beat_terms),
 		cmocka_unit_test(test_words_stand_together),
 		cmocka_unit_test(test_negation_is_local),
+		cmocka_unit_test(test_tie_goes_to_earlier_mode),
 		cmocka_unit_test(test_user_file),
 		cmocka_unit_test(test_bad_files),
 	};
