@@ -144,8 +144,9 @@ struct state {
 	int m0;
 	struct pair *pairs;
 	size_t npairs, cappairs;
-	int64_t *ids;
-	size_t capids;
+	uint32_t *seen;      /* by incident position: the window that counted it */
+	size_t nincidents;
+	uint32_t stamp;      /* the current window's mark in seen */
 	struct window *win;
 	size_t nwin, capwin;
 	struct pirx_buf cur;   /* the responder being read */
@@ -245,7 +246,6 @@ static void add_windows(struct state *s, size_t ri)
 	for (int m = s->m0; m <= s->month; m++) {
 		struct window *e;
 		int active = 0;
-		size_t nid = 0;
 
 		for (int k = m - 2; k <= m; k++)
 			if (k >= s->m0 && s->cells[k - s->m0].row != NONE)
@@ -272,18 +272,19 @@ static void add_windows(struct state *s, size_t ri)
 			e->x[SIG_SLEEP] += (double)c->sleep_pages;
 		}
 		e->x[SIG_OFFHOURS] = (double)e->offhours_s / HOUR;
-		/* Distinct incidents over the 3 months. */
-		if (hi - lo > s->capids) {
-			s->capids = hi - lo;
-			s->ids = pirx_xreallocarray(s->ids, s->capids, sizeof(*s->ids));
+		/* Distinct incidents over the 3 months: each marked with the
+		 * window's stamp when first counted. */
+		if (++s->stamp == 0) {
+			memset(s->seen, 0, s->nincidents * sizeof(*s->seen));
+			s->stamp = 1;
 		}
-		for (size_t i = lo; i < hi; i++)
-			s->ids[nid++] = s->pairs[i].incident;
-		/* Sorted as unsigned: only equal ids need to meet. */
-		pirx_sort_u64((uint64_t *)s->ids, nid);
-		for (size_t i = 0; i < nid; i++)
-			if (i == 0 || s->ids[i] != s->ids[i - 1])
+		for (size_t i = lo; i < hi; i++) {
+			uint32_t *mark = &s->seen[s->pairs[i].incident];
+			if (*mark != s->stamp) {
+				*mark = s->stamp;
 				e->x[SIG_INCIDENTS] += 1;
+			}
+		}
 	}
 }
 
@@ -863,6 +864,8 @@ int pirx_oncall_compute(pirx_db *db, int month, int anonymize, struct pirx_oncal
 	s.as_of = pirx_month_start(month + 1);
 	s.utc = pirx_tzlocal_new(NULL, 0, 0);
 	rc = read_activity(&s, incidents, names, err);
+	s.nincidents = (size_t)pirx_strtab_count(incidents);
+	s.seen = pirx_xcalloc(s.nincidents ? s.nincidents : 1, sizeof(*s.seen));
 	/* Only the engagements' join needs the incidents' ids. */
 	pirx_strtab_free(incidents);
 	incidents = NULL;
@@ -979,7 +982,7 @@ out:
 	free(s.rows);
 	free(s.cells);
 	free(s.pairs);
-	free(s.ids);
+	free(s.seen);
 	free(s.win);
 	free(roff);
 	free(rank);
