@@ -417,6 +417,19 @@ struct pirx_textnorm {
 	size_t *stem_off;        /* id -> its stem in stem_text */
 	long stem_cap;
 	struct pirx_buf stem_text;
+	/* What pirx_textnorm_run (no flags) made of each word seen since the
+	 * tables last changed: five table lookups a word (name, spelling,
+	 * synonym, stop word, stem) become one. Cleared by the calls that
+	 * change what a word becomes: a name added, the spellings frozen
+	 * (learning and protecting change nothing until then). */
+	pirx_strtab *memo;       /* word -> id */
+	struct memo {
+		long first;      /* the word's entry in tn->first, -1: none */
+		size_t off;      /* its tokens in memo_text: stem, NUL, word, NUL each */
+		size_t n;
+	} *memo_ent;
+	long memo_cap;
+	struct pirx_buf memo_text;
 };
 
 /* Words whose stems are kept; past this, the rest are stemmed each time. */
@@ -444,6 +457,8 @@ pirx_textnorm *pirx_textnorm_new(void)
 	pirx_tokens_init(&tn->scratch);
 	tn->stemmed = pirx_strtab_new();
 	pirx_buf_init(&tn->stem_text);
+	tn->memo = pirx_strtab_new();
+	pirx_buf_init(&tn->memo_text);
 	return tn;
 }
 
@@ -452,6 +467,9 @@ void pirx_textnorm_free(pirx_textnorm *tn)
 	if (!tn)
 		return;
 	sb_stemmer_delete(tn->stemmer);
+	pirx_strtab_free(tn->memo);
+	free(tn->memo_ent);
+	pirx_buf_release(&tn->memo_text);
 	pirx_strtab_free(tn->stemmed);
 	free(tn->stem_off);
 	pirx_buf_release(&tn->stem_text);
@@ -582,6 +600,16 @@ static int is_protected_expansion(const pirx_textnorm *tn, const char *w, size_t
 	return 0;
 }
 
+/* The tables change: what the memo says may no longer hold. */
+static void memo_clear(pirx_textnorm *tn)
+{
+	if (pirx_strtab_count(tn->memo) == 0)
+		return;
+	pirx_strtab_free(tn->memo);
+	tn->memo = pirx_strtab_new();
+	pirx_buf_reset(&tn->memo_text);
+}
+
 void pirx_textnorm_protect(pirx_textnorm *tn, const char *word)
 {
 	pirx_strtab_intern(tn->protect, word, -1, NULL);
@@ -597,6 +625,7 @@ void pirx_textnorm_add_noise(pirx_textnorm *tn, const char *name)
 	int added;
 	struct name *nm;
 
+	memo_clear(tn);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = low + w[i].off;
 		if (pirx_strtab_find(tn->stops, s, (long)w[i].len) < 0
@@ -650,11 +679,11 @@ out:
 }
 
 /* Length of the name starting at word i, or 0. */
+/* The number of words of the noise name that starts at word i (0: none);
+ * first is word i's entry in tn->first (-1: none). */
 static size_t name_at(const pirx_textnorm *tn, const char *low, const struct span *w,
-		      size_t nw, size_t i)
+		      size_t nw, size_t i, long first)
 {
-	long first = pirx_strtab_find(tn->first, low + w[i].off, (long)w[i].len);
-
 	if (first < 0)
 		return 0;
 	for (long k = tn->first_head[first]; k >= 0; k = tn->names[k].next) {
@@ -734,6 +763,7 @@ void pirx_textnorm_freeze(pirx_textnorm *tn)
 	long nb[MAXLEN + 2] = {0}, capb[MAXLEN + 2] = {0};
 	const long PROTECTED = 1L << 40;
 
+	memo_clear(tn);
 	for (long i = 0; i < tn->ncorrect; i++)
 		free(tn->correct[i]);
 	free(tn->correct);
@@ -840,6 +870,62 @@ static void push_word(pirx_textnorm *tn, const char *w, size_t n, struct pirx_to
 	tokens_push(out, stem, word);
 }
 
+/* Pushes the tokens of one word: its spelling corrected (unless flags
+ * say not to), then its synonym's words or itself, stop words left out. */
+static void word_tokens(pirx_textnorm *tn, const char *s, size_t len, int flags,
+			struct pirx_tokens *out)
+{
+	long si;
+
+	if (!(flags & PIRX_TN_NO_CORRECT) && tn->ncorrect) {
+		long id = pirx_strtab_find(tn->vocab, s, (long)len);
+		if (id >= 0 && id < tn->ncorrect && tn->correct[id]) {
+			s = tn->correct[id];
+			len = strlen(s);
+		}
+	}
+	si = syn_index(tn, s, len);
+	if (si >= 0) {
+		const char *e = synonyms[si][1];
+		while (*e) {
+			size_t k = strcspn(e, " ");
+			push_word(tn, e, k, out);
+			e += k;
+			while (*e == ' ')
+				e++;
+		}
+	} else {
+		push_word(tn, s, len, out);
+	}
+}
+
+/* Words whose tokens the memo keeps; past this, the rest are worked out
+ * each time. */
+#define MEMO_MAX (1L << 18)
+
+/* Remembers the word s[0..len) with its first-word entry and the tokens
+ * out[from..) it made. */
+static void memo_add(pirx_textnorm *tn, const char *s, size_t len, long first,
+		     const struct pirx_tokens *out, size_t from)
+{
+	long id;
+
+	if (pirx_strtab_count(tn->memo) >= MEMO_MAX)
+		return;
+	id = pirx_strtab_intern(tn->memo, s, (long)len, NULL);
+	if (id >= tn->memo_cap) {
+		tn->memo_cap = tn->memo_cap ? tn->memo_cap * 2 : 1024;
+		tn->memo_ent = pirx_xreallocarray(tn->memo_ent, (size_t)tn->memo_cap, sizeof(*tn->memo_ent));
+	}
+	tn->memo_ent[id].first = first;
+	tn->memo_ent[id].off = tn->memo_text.len;
+	tn->memo_ent[id].n = out->n - from;
+	for (size_t k = from; k < out->n; k++) {
+		pirx_buf_append(&tn->memo_text, out->stem[k], strlen(out->stem[k]) + 1);
+		pirx_buf_append(&tn->memo_text, out->word[k], strlen(out->word[k]) + 1);
+	}
+}
+
 void pirx_textnorm_run(pirx_textnorm *tn, const char *text, int flags,
 		       struct pirx_tokens *out)
 {
@@ -850,35 +936,30 @@ void pirx_textnorm_run(pirx_textnorm *tn, const char *text, int flags,
 	pirx_tokens_reset(out);
 	for (size_t i = 0; i < nw;) {
 		const char *s = low + w[i].off;
-		size_t len = w[i].len;
-		long si;
+		size_t len = w[i].len, from = out->n;
+		long id = flags == 0 ? pirx_strtab_find(tn->memo, s, (long)len) : -1;
+		long first = id >= 0 ? tn->memo_ent[id].first : -1;
 
-		if (!(flags & PIRX_TN_NO_NOISE) && tn->nnames) {
-			size_t k = name_at(tn, low, w, nw, i);
+		if (id < 0 && !(flags & PIRX_TN_NO_NOISE) && tn->nnames)
+			first = pirx_strtab_find(tn->first, s, (long)len);
+		if (!(flags & PIRX_TN_NO_NOISE) && first >= 0) {
+			size_t k = name_at(tn, low, w, nw, i, first);
 			if (k) {
 				i += k;
 				continue;
 			}
 		}
-		if (!(flags & PIRX_TN_NO_CORRECT) && tn->ncorrect) {
-			long id = pirx_strtab_find(tn->vocab, s, (long)len);
-			if (id >= 0 && id < tn->ncorrect && tn->correct[id]) {
-				s = tn->correct[id];
-				len = strlen(s);
-			}
-		}
-		si = syn_index(tn, s, len);
-		if (si >= 0) {
-			const char *e = synonyms[si][1];
-			while (*e) {
-				size_t k = strcspn(e, " ");
-				push_word(tn, e, k, out);
-				e += k;
-				while (*e == ' ')
-					e++;
+		if (id >= 0) {
+			const char *p = tn->memo_text.data + tn->memo_ent[id].off;
+			for (size_t k = 0; k < tn->memo_ent[id].n; k++) {
+				const char *stem = p, *word = p + strlen(p) + 1;
+				tokens_push(out, stem, word);
+				p = word + strlen(word) + 1;
 			}
 		} else {
-			push_word(tn, s, len, out);
+			word_tokens(tn, s, len, flags, out);
+			if (flags == 0)
+				memo_add(tn, s, len, first, out, from);
 		}
 		i++;
 	}

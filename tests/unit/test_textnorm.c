@@ -127,6 +127,26 @@ static void test_spelling(void **state)
 	pirx_textnorm_free(tn);
 }
 
+/* Words seen before a table changes are worked out again after it: a
+ * name added, spellings learned and frozen, a word protected. */
+static void test_tables_change(void **state)
+{
+	pirx_textnorm *tn = pirx_textnorm_new();
+
+	(void)state;
+	assert_string_equal(norm(tn, "orders-db certifcate expierd", 0), "order databas certifc expierd");
+	assert_string_equal(norm(tn, "orders-db certifcate expierd", 0), "order databas certifc expierd");
+	pirx_textnorm_add_noise(tn, "orders-db");
+	assert_string_equal(norm(tn, "orders-db certifcate expierd", 0), "certifc expierd");
+	pirx_textnorm_learn(tn, "certificate expired", 20);
+	pirx_textnorm_learn(tn, "orders-db certifcate expierd", 1);
+	/* Learned but not frozen: no correction yet. */
+	assert_string_equal(norm(tn, "orders-db certifcate expierd", 0), "certifc expierd");
+	pirx_textnorm_freeze(tn);
+	assert_string_equal(norm(tn, "orders-db certifcate expierd", 0), "certif expir");
+	pirx_textnorm_free(tn);
+}
+
 static void test_strtab(void **state)
 {
 	pirx_strtab *t = pirx_strtab_new();
@@ -236,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_synonyms),
 		cmocka_unit_test(test_names_removed),
 		cmocka_unit_test(test_spelling),
+		cmocka_unit_test(test_tables_change),
 		cmocka_unit_test(test_strtab),
 		cmocka_unit_test(test_strtab_hash_tails),
 		cmocka_unit_test(test_strtab_large),
