@@ -20,7 +20,6 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,12 +280,6 @@ static int wls(const double *x, const double *y, const double *w, size_t n,
 	return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
-}
-
 /* Huber's tuning constant: 95% efficiency at the normal. */
 #define HUBER_K 1.345
 
@@ -458,10 +451,10 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 		     size_t n, struct pirx_trend_fit *fit)
 {
 	double *w = NULL, *work = NULL, *xc = NULL, *yc = NULL;
-	int *order = NULL, *gc = NULL;
+	int *gc = NULL;
 	size_t *start = NULL;
 	double a = 0, b = 0, s = 0, v = 0;
-	int groups = 0, rc = -1, df, lo = INT_MAX, hi = INT_MIN;
+	int groups = 0, rc = -1, df;
 	struct cut none = {n, n};
 
 	memset(fit, 0, sizeof(*fit));
@@ -495,37 +488,16 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 	}
 	w = pirx_xmalloc(n * sizeof(*w));
 	work = pirx_xmalloc(n * sizeof(*work));
-	order = pirx_xmalloc(n * sizeof(*order));
-	/* order[0..groups) becomes the distinct groups, ascending: marked in
-	 * a table when they span less than n (months do), else sorted. */
-	for (size_t i = 0; i < n; i++) {
-		lo = group[i] < lo ? group[i] : lo;
-		hi = group[i] > hi ? group[i] : hi;
-	}
-	if ((uint64_t)((int64_t)hi - lo) < n) {
-		unsigned char *seen = pirx_xcalloc((size_t)(hi - lo) + 1, 1);
-		for (size_t i = 0; i < n; i++)
-			seen[group[i] - lo] = 1;
-		for (int64_t g = lo; g <= hi; g++)
-			if (seen[g - lo])
-				order[groups++] = (int)g;
-		free(seen);
-	} else {
-		memcpy(order, group, n * sizeof(*order));
-		qsort(order, n, sizeof(*order), cmp_int);
-		for (size_t i = 0; i < n; i++)
-			if (i == 0 || order[i] != order[groups - 1])
-				order[groups++] = order[i];
-	}
+	/* The groups, now in order: group g's observations are
+	 * x[start[g]..start[g + 1]). */
+	start = pirx_xmalloc((n + 1) * sizeof(*start));
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || group[i] != group[i - 1])
+			start[groups++] = i;
+	start[groups] = n;
 	fit->groups = groups;
 	if (groups < 3)
 		goto out;
-	/* Group g's observations: x[start[g]..start[g + 1]). */
-	start = pirx_xmalloc(((size_t)groups + 1) * sizeof(*start));
-	for (size_t i = 0, g = 0; i < n; i++)
-		if (i == 0 || group[i] != group[i - 1])
-			start[g++] = i;
-	start[groups] = n;
 
 	for (size_t i = 0; i < n; i++)
 		w[i] = 1.0;
@@ -571,7 +543,6 @@ int pirx_stats_trend(const double *x, const double *y, const int *group,
 out:
 	free(w);
 	free(work);
-	free(order);
 	free(start);
 	free(xc);
 	free(yc);
