@@ -562,6 +562,18 @@ static const char *cells_next(const char **p, uint32_t *len)
 	return text;
 }
 
+/* Writes the cell at *p (an empty cell for SQL NULL), moving past it. */
+static void cell_write(pirx_csvw *w, const char **p)
+{
+	uint32_t len;
+	const char *text = cells_next(p, &len);
+
+	if (text)
+		pirx_csvw_textn(w, text, len);
+	else
+		pirx_csvw_empty(w);
+}
+
 /* Keeps the current row as an overdue item. */
 static void keep_overdue(struct actions *A, pirx_stmt *st, const struct item *it)
 {
@@ -830,14 +842,13 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 		const struct overdue *o = &A->od[i];
 		const char *p = A->cells.data + o->cells;
 		for (int c = 0; c < 6; c++) {
-			uint32_t len;
-			const char *text = cells_next(&p, &len);
-			if (c == 3 && ctx->anonymize)
+			if (c == 3 && ctx->anonymize) {
+				uint32_t len;
+				const char *text = cells_next(&p, &len);
 				owner_cell(w, &owners, text ? text : "");
-			else if (!text)
-				pirx_csvw_empty(w);
-			else
-				pirx_csvw_textn(w, text, len);
+			} else {
+				cell_write(w, &p);
+			}
 		}
 		pirx_csvw_time(w, o->due);
 		pirx_csvw_fixed(w, (double)(ctx->as_of - o->due) / DAY, 1);
@@ -899,8 +910,7 @@ struct large {
 	long items;
 	int64_t started, review;
 	size_t seq;                /* order of the query: start, then id */
-	size_t off[3], len[3];     /* id, team, title in the arena */
-	int null[3];
+	size_t cells;              /* id, team, title in the arena (cells_keep) */
 };
 
 struct rev_month {
@@ -948,12 +958,7 @@ static long keep_large(struct rev_month *r, pirx_stmt *st, long items)
 	l->started = pirx_stmt_int64(st, 0);
 	l->review = pirx_stmt_int64(st, 2);
 	l->seq = 0;
-	for (int c = 0; c < 3; c++) {
-		l->null[c] = pirx_stmt_is_null(st, 3 + c);
-		l->len[c] = (size_t)pirx_stmt_bytes(st, 3 + c);
-		l->off[c] = r->text.len;
-		pirx_buf_append(&r->text, pirx_stmt_text(st, 3 + c), l->len[c]);
-	}
+	l->cells = cells_keep(&r->text, st, 3, 3);
 	return (long)r->nlarge++;
 }
 
@@ -988,16 +993,14 @@ static int write_large(struct actions *A, struct rev_month *r, struct pirx_err *
 		qsort(r->large, r->nlarge, sizeof(*r->large), cmp_large);
 	for (size_t i = 0; i < r->nlarge; i++) {
 		const struct large *l = &r->large[i];
+		const char *p = r->text.data + l->cells;
 		for (int c = 0; c < 3; c++) {
 			if (c == 1) {
 				pirx_csvw_int(w, l->items);
 				pirx_csvw_month(w, pirx_month_of(l->started));
 				pirx_csvw_time(w, l->review);
 			}
-			if (l->null[c])
-				pirx_csvw_empty(w);
-			else
-				pirx_csvw_textn(w, r->text.data + l->off[c], l->len[c]);
+			cell_write(w, &p);
 		}
 		pirx_csvw_end_row(w);
 	}
