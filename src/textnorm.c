@@ -411,17 +411,13 @@ struct pirx_textnorm {
 	char **correct;          /* by vocab id: the corrected word, or NULL */
 	long ncorrect;
 	struct pirx_tokens scratch;
-	/* Stems of the words seen so far: a corpus repeats a few thousand
-	 * words, and the stemmer was half of normalizing. */
-	pirx_strtab *stemmed;    /* word -> id */
-	size_t *stem_off;        /* id -> its stem in stem_text */
-	long stem_cap;
-	struct pirx_buf stem_text;
 	/* What pirx_textnorm_run (no flags) made of each word seen since the
-	 * tables last changed: five table lookups a word (name, spelling,
-	 * synonym, stop word, stem) become one. Cleared by the calls that
-	 * change what a word becomes: a name added, the spellings frozen
-	 * (learning and protecting change nothing until then). */
+	 * tables last changed: four table lookups a word (name, spelling,
+	 * synonym, stop word) and the stemmer, which was half of normalizing
+	 * (a corpus repeats a few thousand words), become one lookup.
+	 * Cleared by the calls that change what a word becomes: a name
+	 * added, the spellings frozen (learning and protecting change nothing
+	 * until then). */
 	pirx_strtab *memo;       /* word -> id */
 	struct memo {
 		long first;      /* the word's entry in tn->first, -1: none */
@@ -431,9 +427,6 @@ struct pirx_textnorm {
 	long memo_cap;
 	struct pirx_buf memo_text;
 };
-
-/* Words whose stems are kept; past this, the rest are stemmed each time. */
-#define STEM_CACHE_MAX (1L << 18)
 
 pirx_textnorm *pirx_textnorm_new(void)
 {
@@ -455,8 +448,6 @@ pirx_textnorm *pirx_textnorm_new(void)
 	tn->first = pirx_strtab_new();
 	tn->vocab = pirx_strtab_new();
 	pirx_tokens_init(&tn->scratch);
-	tn->stemmed = pirx_strtab_new();
-	pirx_buf_init(&tn->stem_text);
 	tn->memo = pirx_strtab_new();
 	pirx_buf_init(&tn->memo_text);
 	return tn;
@@ -470,9 +461,6 @@ void pirx_textnorm_free(pirx_textnorm *tn)
 	pirx_strtab_free(tn->memo);
 	free(tn->memo_ent);
 	pirx_buf_release(&tn->memo_text);
-	pirx_strtab_free(tn->stemmed);
-	free(tn->stem_off);
-	pirx_buf_release(&tn->stem_text);
 	pirx_strtab_free(tn->stops);
 	pirx_strtab_free(tn->syn);
 	free(tn->syn_idx);
@@ -845,28 +833,12 @@ static int all_digits(const char *s, size_t n)
 static void push_word(pirx_textnorm *tn, const char *w, size_t n, struct pirx_tokens *out)
 {
 	char word[128], stem[128];
-	long id;
 
 	if (n < 2 || n >= sizeof(word) || all_digits(w, n) || pirx_strtab_find(tn->stops, w, (long)n) >= 0)
 		return;
 	memcpy(word, w, n);
 	word[n] = '\0';
-	id = pirx_strtab_find(tn->stemmed, w, (long)n);
-	if (id >= 0) {
-		tokens_push(out, tn->stem_text.data + tn->stem_off[id], word);
-		return;
-	}
 	pirx_textnorm_stem(tn, word, stem, sizeof(stem));
-	if (pirx_strtab_count(tn->stemmed) < STEM_CACHE_MAX) {
-		id = pirx_strtab_intern(tn->stemmed, w, (long)n, NULL);
-		if (id >= tn->stem_cap) {
-			tn->stem_cap = tn->stem_cap ? tn->stem_cap * 2 : 1024;
-			tn->stem_off = pirx_xreallocarray(tn->stem_off, (size_t)tn->stem_cap,
-							  sizeof(*tn->stem_off));
-		}
-		tn->stem_off[id] = tn->stem_text.len;
-		pirx_buf_append(&tn->stem_text, stem, strlen(stem) + 1);
-	}
 	tokens_push(out, stem, word);
 }
 
