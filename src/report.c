@@ -258,13 +258,21 @@ static const struct step steps[] = {
 	{NULL, NULL, 0}
 };
 
-/* The next analysis from the queue (one byte, its index in steps[], read
- * whole: a pipe hands each byte to one reader), or NULL when it is empty. */
-static const struct step *next_step(int queue)
+/* The step to run after prev (NULL: the first), or NULL when none is
+ * left: the next analysis from the queue (one byte, its index in steps[],
+ * read whole: a pipe hands each byte to one reader), or with queue < 0 the
+ * next of the steps after them. */
+static const struct step *next_step(int queue, const struct step *prev)
 {
 	unsigned char i;
 	ssize_t got;
 
+	if (queue < 0) {
+		const struct step *s = prev ? prev + 1 : steps;
+		while (s->what && !s->after)
+			s++;
+		return s->what ? s : NULL;
+	}
 	do
 		got = read(queue, &i, 1);
 	while (got < 0 && errno == EINTR);
@@ -276,25 +284,13 @@ static const struct step *next_step(int queue)
 static int run_lane(const struct pirx_report_ctx *parent, int queue, struct pirx_err *err)
 {
 	struct pirx_report_ctx ctx = *parent;
-	const struct step *s = steps;
 	int rc = 0, n;
 
 	ctx.charts = pirx_plot_batch_new(parent->charts_dir);
-	for (;;) {
-		if (queue >= 0)
-			s = next_step(queue);
-		else
-			while (s->what && !s->after)
-				s++;
-		if (!s || !s->what)
-			break;
+	for (const struct step *s = next_step(queue, NULL); s; s = rc ? NULL : next_step(queue, s)) {
 		pirx_report_progress(&ctx, "%s", s->what);
 		rc = s->run(&ctx, err);
 		pirx_mem_trim();
-		if (rc)
-			break;
-		if (queue < 0)
-			s++;
 	}
 	if (rc == 0 && (n = pirx_plot_batch_count(ctx.charts)) > 0) {
 		pirx_report_progress(&ctx, "drawing %d chart%s", n, n == 1 ? "" : "s");
