@@ -9,8 +9,8 @@
  * Files are read in a fixed order, incidents.csv first, so that every
  * reference can be checked against the complete set of incident ids
  * without a second pass. The only memory that grows with the corpus is
- * the id sets: open-addressing hash tables whose keys live in one growing
- * buffer, so a row costs no malloc of ours.
+ * the id sets: records in one growing buffer, with a hash table over them
+ * built only when ids come out of order, so a row costs no malloc of ours.
  */
 #include "pirx/corpus.h"
 
@@ -34,41 +34,54 @@
 /* ---- id sets ---------------------------------------------------------- */
 
 /*
- * Open addressing with linear probing, at most half full. At 1M incidents
- * the sets hold millions of ids and nearly every lookup misses the CPU
- * caches, so an entry is 16 bytes (the key, its length and the incident's
- * factor count live in keys) and a large table asks for huge pages
- * (pirx_xcalloc_table): both cut the misses that made id checks half of
- * the load's reading time.
+ * Each id is a record in one growing buffer, in the order the ids came:
+ * struct key, then the id's bytes, padded to a multiple of 4. The hash
+ * table over them (open addressing, linear probing, at most half full)
+ * is 8 bytes a slot and is built only when it is needed:
+ *
+ * - Ids that come in increasing order (shorter first, then byte order:
+ *   INC-9 before INC-10) cannot repeat an earlier one, so adding them
+ *   needs no lookup. The first id out of order indexes every record so
+ *   far, and from then on every id is looked up.
+ * - References to incidents mostly name the incident of the row before,
+ *   or one of the next few: a lookup first walks from the last record
+ *   found to the following ones, and only then asks the table.
+ *
+ * At 100k incidents nearly every table lookup misses the CPU caches (a
+ * sixth of the load's reading thread went to them); generated corpora and
+ * exports in id or time order now make almost none.
  */
-struct ent {
-	uint64_t h;          /* 0: empty slot */
-	uint32_t off;        /* in keys, in units of sizeof(struct key) (so
-				keys may grow to 32 GiB): struct key, then
-				the key's bytes */
+struct key {
+	uint32_t len;
+	uint32_t count;      /* incidents: factor rows seen so far */
 	int32_t line;        /* line the id was first seen on; negative when
 				the row that defined it was invalid */
 };
 
-struct key {
-	uint32_t len;
-	uint32_t count;      /* incidents: factor rows seen so far */
+#define UNIT 4u             /* records are aligned and addressed in units */
+#define FINGER 4            /* records after the last one found, walked */
+
+struct ent {
+	uint32_t hi;         /* the hash's high half */
+	uint32_t off;        /* 1 + the record's offset in units; 0: empty */
 };
 
 struct idset {
 	struct ent *tab;
-	size_t cap;          /* power of two */
-	size_t n;
+	size_t cap;          /* power of two, or 0 before the first index */
+	size_t n;            /* records */
+	size_t indexed;      /* bytes of keys whose records are in tab */
 	struct pirx_buf keys;
-	struct ent *last;    /* the last entry found: rows that refer to an
-				incident come in runs (2-3 factors, action
-				items, responders each) */
+	size_t prev;         /* offset of the last record added */
+	size_t last;         /* offset + 1 of the last record found; 0: none */
+	int sorted;          /* every record was added in increasing order */
 };
 
 static void idset_init(struct idset *s)
 {
 	memset(s, 0, sizeof(*s));
 	pirx_buf_init(&s->keys);
+	s->sorted = 1;
 }
 
 static void idset_release(struct idset *s)
@@ -81,113 +94,169 @@ static void idset_release(struct idset *s)
 /* Empties s, keeping its memory for the next file's ids. */
 static void idset_clear(struct idset *s)
 {
-	if (s->tab)
+	if (s->tab && s->indexed)
 		memset(s->tab, 0, s->cap * sizeof(*s->tab));
 	pirx_buf_reset(&s->keys);
 	s->n = 0;
-	s->last = NULL;
+	s->indexed = 0;
+	s->last = 0;
+	s->sorted = 1;
 }
 
-/* The key record of e (its length and count; the bytes follow it). */
-static struct key *key_of(const struct idset *s, const struct ent *e)
+static struct key *key_at(const struct idset *s, size_t off)
 {
-	return (struct key *)(void *)(s->keys.data + (size_t)e->off * sizeof(struct key));
+	return (struct key *)(void *)(s->keys.data + off);
 }
 
-static int same_key(const struct idset *s, const struct ent *e, const char *k, size_t n)
+static size_t record_size(size_t n)
 {
-	const struct key *r = key_of(s, e);
+	return (sizeof(struct key) + n + UNIT - 1) / UNIT * UNIT;
+}
 
+static int same_key(const struct key *r, const char *k, size_t n)
+{
 	return r->len == n && memcmp(r + 1, k, n) == 0;
 }
 
-static long ent_line(const struct ent *e)
+/* Whether k comes after r: shorter ids first, then byte order. */
+static int comes_after(const struct key *r, const char *k, size_t n)
 {
-	return e->line < 0 ? -(long)e->line : e->line;
+	int c;
+
+	if (r->len != n)
+		return n > r->len;
+	c = memcmp(k, r + 1, n);
+	return c > 0;
 }
 
-static int ent_ok(const struct ent *e)
+static long key_line(const struct key *r)
 {
-	return e->line > 0;
+	return r->line < 0 ? -(long)r->line : r->line;
 }
 
-static void ent_define(struct ent *e, long line, int ok)
+static int key_ok(const struct key *r)
 {
-	e->line = (int32_t)(ok ? line : -line);
+	return r->line > 0;
 }
 
+static void key_define(struct key *r, long line, int ok)
+{
+	r->line = (int32_t)(ok ? line : -line);
+}
+
+/* The slot of k (hash h): its own, or the empty one where it would go. */
 static struct ent *idset_slot(struct idset *s, const char *k, size_t n, uint64_t h)
 {
 	size_t mask = s->cap - 1;
 	size_t i = (size_t)h & mask;
+	uint32_t hi = (uint32_t)(h >> 32);
 
 	for (;;) {
 		struct ent *e = &s->tab[i];
-		if (e->h == 0 || (e->h == h && same_key(s, e, k, n)))
+		if (e->off == 0 ||
+		    (e->hi == hi && same_key(key_at(s, (size_t)(e->off - 1) * UNIT), k, n)))
 			return e;
 		i = (i + 1) & mask;
 	}
 }
 
-static void idset_grow(struct idset *s)
+static void idset_put(struct idset *s, size_t off, uint64_t h)
 {
-	struct ent *old = s->tab;
-	size_t oldcap = s->cap, mask;
+	size_t mask = s->cap - 1;
+	size_t j = (size_t)h & mask;
 
-	s->cap = oldcap ? oldcap * 2 : 1024;
-	mask = s->cap - 1;
-	s->tab = pirx_xcalloc_table(s->cap, sizeof(*s->tab));
-	s->last = NULL;
-	for (size_t i = 0; i < oldcap; i++) {
-		if (old[i].h) {
-			/* Keys are distinct: the first empty slot is the place. */
-			size_t j = (size_t)old[i].h & mask;
-			while (s->tab[j].h)
-				j = (j + 1) & mask;
-			s->tab[j] = old[i];
-		}
-	}
-	free(old);
+	/* Keys are distinct: the first empty slot is the place. */
+	while (s->tab[j].off)
+		j = (j + 1) & mask;
+	s->tab[j].hi = (uint32_t)(h >> 32);
+	s->tab[j].off = (uint32_t)(off / UNIT + 1);
 }
 
-static struct ent *idset_find(struct idset *s, const char *k, size_t n)
+/* Makes room in the table for n records, and puts every record not yet
+ * in it there. */
+static void idset_index(struct idset *s, size_t n)
+{
+	size_t need = s->cap ? s->cap : 1024;
+
+	while (n * 2 > need)
+		need *= 2;
+	if (need != s->cap) {
+		free(s->tab);
+		s->tab = pirx_xcalloc_table(need, sizeof(*s->tab));
+		s->cap = need;
+		s->indexed = 0;
+	}
+	while (s->indexed < s->keys.len) {
+		const struct key *r = key_at(s, s->indexed);
+		idset_put(s, s->indexed, pirx_strtab_hash((const char *)(r + 1), r->len));
+		s->indexed += record_size(r->len);
+	}
+}
+
+/* Adds a record for k at the end of keys; returns its offset. */
+static size_t idset_append(struct idset *s, const char *k, size_t n)
+{
+	struct key r = {(uint32_t)n, 0, 0};
+	size_t off = s->keys.len, pad = record_size(n) - sizeof(r) - n;
+
+	pirx_buf_append(&s->keys, (const char *)&r, sizeof(r));
+	pirx_buf_append(&s->keys, k, n);
+	pirx_buf_append(&s->keys, "\0\0\0", pad);
+	s->n++;
+	s->prev = off;
+	return off;
+}
+
+static struct key *idset_find(struct idset *s, const char *k, size_t n)
 {
 	struct ent *e;
 
-	if (!s->cap)
+	if (s->n) {
+		size_t off = s->last ? s->last - 1 : 0;
+		for (int i = 0; i <= FINGER && off < s->keys.len; i++) {
+			struct key *r = key_at(s, off);
+			if (same_key(r, k, n)) {
+				s->last = off + 1;
+				return r;
+			}
+			off += record_size(r->len);
+		}
+	}
+	if (!s->n)
 		return NULL;
-	e = s->last;
-	if (e && same_key(s, e, k, n))
-		return e;
+	if (s->indexed < s->keys.len)
+		idset_index(s, s->n);
 	e = idset_slot(s, k, n, pirx_strtab_hash(k, n));
-	if (!e->h)
+	if (!e->off)
 		return NULL;
-	s->last = e;
-	return e;
+	s->last = (size_t)(e->off - 1) * UNIT + 1;
+	return key_at(s, s->last - 1);
 }
 
 /* Finds or adds k; *added says which. */
-static struct ent *idset_add(struct idset *s, const char *k, size_t n, int *added)
+static struct key *idset_add(struct idset *s, const char *k, size_t n, int *added)
 {
-	uint64_t h = pirx_strtab_hash(k, n);
+	uint64_t h;
 	struct ent *e;
+	size_t off;
 
-	if ((s->n + 1) * 2 > s->cap)
-		idset_grow(s);
+	*added = 1;
+	if (s->sorted && (!s->n || comes_after(key_at(s, s->prev), k, n)))
+		return key_at(s, idset_append(s, k, n));
+	s->sorted = 0;
+	if (s->indexed < s->keys.len || (s->n + 1) * 2 > s->cap)
+		idset_index(s, s->n + 1);
+	h = pirx_strtab_hash(k, n);
 	e = idset_slot(s, k, n, h);
-	*added = e->h == 0;
-	if (*added) {
-		struct key r = {(uint32_t)n, 0};
-		/* Keep each key record aligned for struct key. */
-		size_t pad = (sizeof(r) - s->keys.len % sizeof(r)) % sizeof(r);
-		pirx_buf_append(&s->keys, "\0\0\0\0\0\0\0", pad);
-		e->h = h;
-		e->off = (uint32_t)(s->keys.len / sizeof(r));
-		pirx_buf_append(&s->keys, (const char *)&r, sizeof(r));
-		pirx_buf_append(&s->keys, k, n);
-		s->n++;
+	if (e->off) {
+		*added = 0;
+		return key_at(s, (size_t)(e->off - 1) * UNIT);
 	}
-	return e;
+	off = idset_append(s, k, n);
+	e->hi = (uint32_t)(h >> 32);
+	e->off = (uint32_t)(off / UNIT + 1);
+	s->indexed = s->keys.len;
+	return key_at(s, off);
 }
 
 /* ---- what each file holds --------------------------------------------- */
@@ -694,7 +763,7 @@ static void read_cells(struct loader *L, const struct pirx_csv_row *r)
 static void check_ref(struct loader *L, int j)
 {
 	struct cell *x = &L->cell[j];
-	struct ent *e;
+	struct key *e;
 	char q[200];
 
 	if (x->n == 0)
@@ -703,27 +772,27 @@ static void check_ref(struct loader *L, int j)
 	if (!e)
 		problem(L, x->line, L->fs->cols[j].name, 0, "no incident '%s' in incidents.csv",
 			pirx_corpus_quote(x->s, x->n, q, sizeof(q)));
-	else if (!ent_ok(e))
+	else if (!key_ok(e))
 		problem(L, x->line, L->fs->cols[j].name, 0,
 			"incident '%s' was rejected (incidents.csv:%ld)",
-			pirx_corpus_quote(x->s, x->n, q, sizeof(q)), ent_line(e));
+			pirx_corpus_quote(x->s, x->n, q, sizeof(q)), key_line(e));
 }
 
 /* Adds the id in cell j (or id[0..n)) to the file's set; repeats are problems. */
 static void check_unique(struct loader *L, int j, const char *id, size_t n)
 {
-	struct ent *e;
+	struct key *e;
 	int added;
 	char q[200];
 
 	e = idset_add(&L->ids, id, n, &added);
 	if (added) {
-		ent_define(e, L->cell[j].line, !L->row_bad);
+		key_define(e, L->cell[j].line, !L->row_bad);
 		return;
 	}
 	problem(L, L->cell[j].line, L->fs->cols[j].name, 0,
 		"'%s' repeats; ids must be unique (first seen on line %ld)",
-		pirx_corpus_quote(id, n, q, sizeof(q)), ent_line(e));
+		pirx_corpus_quote(id, n, q, sizeof(q)), key_line(e));
 }
 
 /* A pair of times out of order: the row is kept, the pair noted. */
@@ -815,7 +884,7 @@ static void insert_services(struct loader *L)
 static void on_incident(struct loader *L)
 {
 	struct cell *id = &L->cell[I_ID];
-	struct ent *e;
+	struct key *e;
 	int added;
 	char q[200];
 
@@ -823,9 +892,9 @@ static void on_incident(struct loader *L)
 		e = idset_add(&L->incidents, id->s, id->n, &added);
 		if (!added)
 			problem(L, id->line, "id", 0, "'%s' repeats; ids must be unique (first seen on line %ld)",
-				pirx_corpus_quote(id->s, id->n, q, sizeof(q)), ent_line(e));
+				pirx_corpus_quote(id->s, id->n, q, sizeof(q)), key_line(e));
 		else {
-			ent_define(e, id->line, !L->row_bad);
+			key_define(e, id->line, !L->row_bad);
 		}
 	}
 	order(L, I_STARTED, I_DETECTED, "ttd");
@@ -842,8 +911,8 @@ static void on_incident(struct loader *L)
 static void on_factor(struct loader *L)
 {
 	struct cell *id = &L->cell[F_ID], *inc = &L->cell[F_INCIDENT];
-	struct ent *e = inc->n ? idset_find(&L->incidents, inc->s, inc->n) : NULL;
-	int n = e ? (int)++key_of(&L->incidents, e)->count : 0;
+	struct key *e = inc->n ? idset_find(&L->incidents, inc->s, inc->n) : NULL;
+	int n = e ? (int)++e->count : 0;
 
 	check_ref(L, F_INCIDENT);
 	if (id->n == 0 && e) {

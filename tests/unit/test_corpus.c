@@ -320,6 +320,42 @@ static void test_many_ids(void **state)
 		     "42859|INC-0150000#3\n");
 }
 
+/*
+ * Ids in order need no lookup until one comes out of order: INC-9 sorts
+ * before INC-10 (shorter first), and the repeat of INC-9 after them, the
+ * first id out of order, is caught, as is a later repeat of INC-12. References
+ * walk forward from the last incident found (over INC-11, which was
+ * rejected, to INC-12), fall back to the table for one further back
+ * (INC-8) or one missing between two that exist (INC-105), and a factor
+ * id in order that repeats one far back is caught in its own file.
+ */
+static void test_ids_in_and_out_of_order(void **state)
+{
+	(void)state;
+	PUT("incidents.csv", "id,started_at\n"
+	    "INC-8,2026-01-05T10:00:00Z\n"
+	    "INC-9,2026-01-05T10:00:00Z\n"
+	    "INC-10,2026-01-05T10:00:00Z\n"
+	    "INC-11,yesterday\n"
+	    "INC-12,2026-01-05T10:00:00Z\n"
+	    "INC-9,2026-01-05T10:00:00Z\n"
+	    "INC-12,2026-01-05T10:00:00Z\n"
+	    "INC-100,2026-01-05T10:00:00Z\n"
+	    "INC-110,2026-01-05T10:00:00Z\n");
+	PUT("factors.csv", "id,incident_id,text\n"
+	    "F1,INC-10,a\nF2,INC-11,b\nF3,INC-12,c\nF4,INC-8,d\nF5,INC-105,e\n"
+	    "F6,INC-100,f\nF7,INC-110,g\nF1,INC-110,h\n");
+	assert_int_equal(run(0, 0, NULL), PIRX_EINPUT);
+	HAS_PROBLEM("incidents.csv:5: started_at: cannot parse 'yesterday' as a time");
+	HAS_PROBLEM("incidents.csv:7: id: 'INC-9' repeats; ids must be unique (first seen on line 3)\n");
+	HAS_PROBLEM("incidents.csv:8: id: 'INC-12' repeats; ids must be unique (first seen on line 6)\n");
+	HAS_PROBLEM("factors.csv:3: incident_id: incident 'INC-11' was rejected (incidents.csv:5)\n");
+	HAS_PROBLEM("factors.csv:6: incident_id: no incident 'INC-105' in incidents.csv\n");
+	HAS_PROBLEM("factors.csv:9: id: 'F1' repeats; ids must be unique (first seen on line 2)\n");
+	assert_int_equal(st.problems, 6);
+	assert_int_equal(st.loaded[PIRX_CF_FACTORS], 5);
+}
+
 static void test_references_and_vocab(void **state)
 {
 	(void)state;
@@ -633,6 +669,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mapping_invalid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_review_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_many_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ids_in_and_out_of_order, setup, teardown),
 		cmocka_unit_test(test_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
