@@ -90,8 +90,9 @@ void pirx_strtab_free(pirx_strtab *t);
 long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added);
 /* The id of s, or -1 when absent. */
 long pirx_strtab_find(const pirx_strtab *t, const char *s, long n);
-/* The same, trying id `hint` first (the previous row's, when rows come
- * grouped by key): no hashing and no probing when it matches. */
+/* The same, trying id `hint` and the few ids after it first (the previous
+ * row's, when rows come grouped by key in the order the keys were added):
+ * no hashing and no probing when one of them matches. */
 long pirx_strtab_find_near(const pirx_strtab *t, const char *s, long n, long hint);
 /* The string of an id (owned by the table; it never moves). */
 const char *pirx_strtab_str(const pirx_strtab *t, long id);

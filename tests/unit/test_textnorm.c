@@ -172,6 +172,13 @@ static void test_strtab(void **state)
 	assert_int_equal(pirx_strtab_find_near(t, "w42x", 3, 1000), 42);
 	assert_int_equal(pirx_strtab_find_near(t, "w42", -1, -1), 42);
 	assert_int_equal(pirx_strtab_find_near(t, "nope", -1, 42), -1);
+	/* The few ids after the hint are walked, up to the last id. */
+	assert_int_equal(pirx_strtab_find_near(t, "w45", -1, 42), 45);
+	assert_int_equal(pirx_strtab_find_near(t, "w46", -1, 42), 46);
+	assert_int_equal(pirx_strtab_find_near(t, "w47", -1, 42), 47);
+	assert_int_equal(pirx_strtab_find_near(t, "w999", -1, 998), 999);
+	assert_int_equal(pirx_strtab_find_near(t, "w998", -1, 999), 998);
+	assert_int_equal(pirx_strtab_find_near(t, "w99", -1, 997), 99);
 	pirx_strtab_free(t);
 	pirx_strtab_free(NULL);
 	pirx_textnorm_free(NULL);
