@@ -105,13 +105,15 @@ valgrind: deps
 	@$(MAKE) --no-print-directory all
 	@TZ=UTC LC_ALL=C BUILD=$(BUILD) VALGRIND=1 sh tests/e2e/run.sh
 
-# The load's writer thread (src/dbq.c) under ThreadSanitizer: its unit
-# test, the loader's, and the end-to-end case that loads on one thread and
-# on two. A reported race makes pirx exit 66 and fails them.
+# The load's threads under ThreadSanitizer: the writer (src/dbq.c) and the
+# background write-back (src/fsutil.c), their unit tests, the loader's,
+# and the end-to-end case that loads on one thread and on two. A reported
+# race makes pirx exit 66 and fails them.
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build/tsan SANITIZE=thread \
-	  build/tsan/pirx build/tsan/tests/test_dbq build/tsan/tests/test_corpus
-	@build/tsan/tests/test_dbq && build/tsan/tests/test_corpus
+	  build/tsan/pirx build/tsan/tests/test_dbq build/tsan/tests/test_corpus \
+	  build/tsan/tests/test_fsutil
+	@build/tsan/tests/test_dbq && build/tsan/tests/test_corpus && build/tsan/tests/test_fsutil
 	@TZ=UTC LC_ALL=C BUILD=build/tsan E2E_ONLY=0016-load-writer-thread sh tests/e2e/run.sh
 
 # queries/ on PostgreSQL, translated as docs/scale.md says, against SQLite's

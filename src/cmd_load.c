@@ -30,6 +30,7 @@
 struct shown {
 	long problems;
 	int tty;
+	pirx_fs_flusher *flusher;   /* writes the database back as it grows */
 };
 
 static void on_problem(void *ctx, const struct pirx_err *e)
@@ -48,11 +49,14 @@ static void on_warning(void *ctx, const struct pirx_err *e)
 	fprintf(stderr, "pirx: warning: %s\n", pirx_err_format(e, buf, sizeof(buf)));
 }
 
-/* Progress for long loads: on a terminal, or when a file took a while. */
+/* After each corpus file: the rows it added go back to disk while the
+ * next file loads; then progress for long loads, on a terminal or when a
+ * file took a while. */
 static void on_file(void *ctx, const char *file, long rows, double seconds)
 {
 	struct shown *s = ctx;
 
+	pirx_fs_flusher_kick(s->flusher);
 	if (s->tty || seconds >= 1.0)
 		fprintf(stderr, "pirx: %s: %ld rows in %.1f s\n", file, rows, seconds);
 }
@@ -177,7 +181,7 @@ int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip, int scr
 	struct pirx_err err;
 	struct pirx_corpus_stats st;
 	struct pirx_corpus_opts opts;
-	struct shown shown = {0, isatty(2)};
+	struct shown shown = {0, isatty(2), NULL};
 	char list[512], miss[200];
 
 	pirx_err_clear(&err);
@@ -196,6 +200,7 @@ int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip, int scr
 	scratch[0] = tmp;
 	if (pirx_db_open(tmp, PIRX_DB_BULK, &db, &err) != 0)
 		goto fail;
+	shown.flusher = pirx_fs_flusher_start(tmp);
 	if (skip) {
 		dbdir = pirx_fs_dirname(db_path);
 		rej_path = pirx_fs_join(dbdir, "rejects.csv");
@@ -233,6 +238,10 @@ int pirx_cmd_load_corpus(const char *dir, const char *db_path, int skip, int scr
 		if (rc != 0)
 			goto fail;
 	}
+	rc = pirx_fs_flusher_stop(shown.flusher, NULL, &err);
+	shown.flusher = NULL;
+	if (rc != 0)
+		goto fail;
 	set_mode(tmp, db_path);
 	if (pirx_fs_replace_file(tmp, db_path, &err) != 0)
 		goto fail;
@@ -272,6 +281,7 @@ fail:
 	if (code == PIRX_EXIT_OK)
 		code = PIRX_EXIT_FAIL;
 out:
+	pirx_fs_flusher_stop(shown.flusher, NULL, NULL);
 	pirx_db_close(db);
 	pirx_csvw_close(rej, NULL);
 	if (tmp)

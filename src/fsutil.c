@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,109 @@ int pirx_fs_fsync(const char *path, struct pirx_err *err)
 	if (fsync(fd) != 0 && errno != EINVAL)
 		rc = pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot sync: %s", strerror(errno));
 	close(fd);
+	return rc;
+}
+
+/* ---- background write-back ---------------------------------------------- */
+
+struct pirx_fs_flusher {
+	char *path;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int wanted;      /* kicks not yet served */
+	int quit;
+	int failed;      /* errno of the first failed sync, or 0 */
+	long syncs;      /* syncs run */
+};
+
+static void *flusher_main(void *arg)
+{
+	pirx_fs_flusher *f = arg;
+	int e;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (!f->wanted && !f->quit)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (!f->wanted)
+			break;
+		f->wanted = 0;
+		pthread_mutex_unlock(&f->mu);
+		/* EINVAL: a file that cannot be synced (a pipe, /dev/null). */
+		e = fdatasync(f->fd) == 0 || errno == EINVAL ? 0 : errno;
+		pthread_mutex_lock(&f->mu);
+		f->syncs++;
+		if (e && !f->failed)
+			f->failed = e;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+pirx_fs_flusher *pirx_fs_flusher_start(const char *path)
+{
+	pirx_fs_flusher *f = pirx_xcalloc(1, sizeof(*f));
+	sigset_t all, old;
+	int rc;
+
+	f->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (f->fd < 0) {
+		free(f);
+		return NULL;
+	}
+	f->path = pirx_xstrdup(path);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	/* Signals (the load's clean-up on SIGINT) stay with the main thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&f->thread, NULL, flusher_main, f);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		close(f->fd);
+		pthread_mutex_destroy(&f->mu);
+		pthread_cond_destroy(&f->cv);
+		free(f->path);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+void pirx_fs_flusher_kick(pirx_fs_flusher *f)
+{
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->mu);
+	f->wanted = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+int pirx_fs_flusher_stop(pirx_fs_flusher *f, long *syncs, struct pirx_err *err)
+{
+	int rc = 0;
+
+	if (syncs)
+		*syncs = 0;
+	if (!f)
+		return 0;
+	pthread_mutex_lock(&f->mu);
+	f->quit = 1;
+	pthread_cond_signal(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->thread, NULL);
+	if (syncs)
+		*syncs = f->syncs;
+	if (f->failed)
+		rc = pirx_err_set(err, PIRX_EIO, f->path, 0, NULL, "cannot sync: %s", strerror(f->failed));
+	close(f->fd);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f->path);
+	free(f);
 	return rc;
 }
 
