@@ -874,7 +874,12 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 		}
 		B.norms[id].weight += weights ? weights[i] : 1;
 		norm_of[i] = id;
-		/* Surface words, for labels: "stem\tword". */
+	}
+	/* Surface words, for labels: "stem\tword", counted by the weight of
+	 * the texts that have them. Once per normalized text, not per text
+	 * (at 100k incidents, 6k against 46k): norms are numbered in the
+	 * order of their first text, so the words get the same ids. */
+	for (long id = 0; id < B.nnorms; id++) {
 		for (size_t k = 0; k < B.norms[id].tok.n; k++) {
 			long sid;
 			pirx_buf_reset(&sw);
@@ -888,7 +893,7 @@ int pirx_clusters_build(const char *const *texts, const long *weights, size_t n,
 				B.surface_count = pirx_xreallocarray(B.surface_count, (size_t)B.nsurface_cap, sizeof(long));
 				memset(B.surface_count + old, 0, (size_t)(B.nsurface_cap - old) * sizeof(long));
 			}
-			B.surface_count[sid] += weights ? weights[i] : 1;
+			B.surface_count[sid] += B.norms[id].weight;
 		}
 	}
 	out->distinct = B.nnorms;

@@ -134,10 +134,38 @@ static void test_deterministic(void **state)
 	pirx_clusters_release(&b);
 }
 
+/* Labels name a stem by its most frequent surface word, counted by the
+ * weight of the texts that use it: "restarts" (5 rows) over "restart"
+ * (1), each in a different distinct text, and the other way round. */
+static void test_label_words_by_weight(void **state)
+{
+	struct pirx_clusters_opts o;
+	struct pirx_clustering c;
+	struct pirx_err err;
+	static const char *const t[] = {
+		"database restart failed", "database restart failed again",
+		"restarts timed out", "disk full", "disk is full",
+	};
+	long w[] = {1, 1, 5, 1, 1};
+
+	(void)state;
+	pirx_clusters_opts_init(&o);
+	o.no_taxonomy = 1;
+	assert_int_equal(pirx_clusters_build(t, w, N(t), NULL, 0, &o, &c, &err), 0);
+	assert_non_null(strstr(c.clusters[c.cluster[0]].label, "restarts"));
+	pirx_clusters_release(&c);
+	w[2] = 1;
+	assert_int_equal(pirx_clusters_build(t, w, N(t), NULL, 0, &o, &c, &err), 0);
+	assert_non_null(strstr(c.clusters[c.cluster[0]].label, "restart"));
+	assert_null(strstr(c.clusters[c.cluster[0]].label, "restarts"));
+	pirx_clusters_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ari_nmi),
+		cmocka_unit_test(test_label_words_by_weight),
 		cmocka_unit_test(test_paraphrases),
 		cmocka_unit_test(test_unsupervised_only),
 		cmocka_unit_test(test_deterministic),
