@@ -1023,6 +1023,7 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 	pirx_csvw *w = NULL;
 	size_t nrows = 0, cap = 0, seq = 0;
 	int rc, step, month = -1;
+	long hint = -1;
 
 	memset(&r, 0, sizeof(r));
 	pirx_buf_init(&r.text);
@@ -1049,8 +1050,12 @@ static int write_reviews(struct actions *A, int have, struct pirx_err *err)
 		row->review = pirx_stmt_int64(st, 2);
 		row->items = 0;
 		if (A->item_incidents) {
-			long k = pirx_strtab_find(A->item_incidents, pirx_stmt_text(st, 3), pirx_stmt_bytes(st, 3));
+			/* Incidents come in the order their items were counted. */
+			long k = pirx_strtab_find_near(A->item_incidents, pirx_stmt_text(st, 3),
+						       pirx_stmt_bytes(st, 3), hint);
 			row->items = k >= 0 ? A->item_count[k] : 0;
+			if (k >= 0)
+				hint = k;
 		}
 		row->large = -1;
 		if (have && row->has_review && row->review < ctx->as_of &&
