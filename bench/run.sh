@@ -7,7 +7,9 @@
 #     the generator's parameters, version and sources are unchanged (the 1M
 #     corpus is 1.3 GB: rebuilding pirx does not regenerate it);
 #   - times, side by side in the same run, each one RUNS times (3 up to
-#     100k incidents, BENCH_LARGE_RUNS for larger, default 3):
+#     100k incidents, BENCH_LARGE_RUNS for larger, default 3), in rounds
+#     (load, report, .import, pandas; then again), not all runs of one
+#     tool before the next's:
 #       pirx load            CSV -> SQLite, validated, indexed
 #       sqlite3 .import      the same CSV files into TEXT tables, no checks
 #       pirx report          every step: durations, trends, clusters,
@@ -16,7 +18,9 @@
 #                            /usr/bin/python3): monthly duration medians,
 #                            action completion, union engaged hours only
 #     and prints the median wall time, the peak RSS of that median run
-#     (/usr/bin/time -f '%e %M') and the ratios pirx/peer;
+#     (/usr/bin/time -f '%e %M') and the ratios pirx/peer; for pirx report
+#     the peak is the larger of that and the RSS of its whole process tree
+#     (two lanes, their gnuplots) sampled in one more, untimed, run;
 #   - prints the report's step times from its progress lines (median run).
 # Then the targets of docs/scale.md, met or not, the clustering quality
 # (ARI) on data/sample, and finally bench/clusters.sh and
@@ -43,45 +47,58 @@ have_pandas=0
 [ -x "$PY" ] && "$PY" -c 'import pandas' 2>/dev/null && have_pandas=1
 start_all=$(date +%s)
 
-# Runs "$@" RUNS times; prints "median_seconds peak_rss_kb" of the median
-# run, or "fail" when any run fails. $PREP is run before each run. The
-# stderr of the median run is left in $WORK/.stderr.median.
-# Peak RSS is the larger of /usr/bin/time's %M (the largest single process:
-# pirx report forks a second lane and gnuplot) and the sum over the whole
-# process tree sampled every 0.2 s, so that two lanes at once are counted
-# together.
-measure() {
-	out="$WORK/.measure"
-	: > "$out"
-	i=0
-	while [ $i -lt $RUNS ]; do
-		[ -z "${PREP:-}" ] || eval "$PREP"
-		"$TIME" -f '%e %M %x' -o "$WORK/.one" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr.$i" &
-		tpid=$!
-		tree=0
-		while kill -0 $tpid 2>/dev/null; do
-			kb=$(ps -eo pid=,ppid=,rss= | awk -v root=$tpid '
-				{ parent[$1] = $2; rss[$1] = $3 }
-				END { for (p in parent) { q = p; while (q != "" && q != root && q in parent && q != 1) q = parent[q]
-				                          if (q == root) s += rss[p] }
-				      print s + 0 }')
-			[ "$kb" -le "$tree" ] || tree=$kb
-			sleep 0.2
-		done
-		wait $tpid
-		# "$@" is the command: no set -- here.
-		line=$(tail -n 1 "$WORK/.one")
-		if [ "$(echo "$line" | awk '{ print $3 }')" != 0 ]; then
-			echo fail
-			head -n 5 "$WORK/.stderr.$i" >&2
-			return
-		fi
-		echo "$line" | awk -v tree="$tree" -v i=$i '{ print $1, ($2 > tree ? $2 : tree), i }' >> "$out"
-		i=$((i + 1))
+# Runs "$@" once as run $RUN of tool $1 (a name for the files); appends
+# "seconds peak_rss_kb run" to $WORK/.m-TOOL, or "fail" when it fails.
+# $PREP is run first. The run's stderr is left in $WORK/.stderr-TOOL.RUN.
+# The peak RSS is /usr/bin/time's %M: the largest single process.
+run_once() {
+	tool=$1
+	shift
+	mfile="$WORK/.m-$tool"
+	[ -z "${PREP:-}" ] || eval "$PREP"
+	"$TIME" -f '%e %M %x' -o "$WORK/.one" "$@" >"$WORK/.stdout" 2>"$WORK/.stderr-$tool.$RUN"
+	line=$(tail -n 1 "$WORK/.one")
+	if [ "$(echo "$line" | awk '{ print $3 }')" != 0 ]; then
+		echo fail >> "$mfile"
+		head -n 5 "$WORK/.stderr-$tool.$RUN" >&2
+		return 1
+	fi
+	echo "$line" | awk -v i="$RUN" '{ print $1, $2, i }' >> "$mfile"
+}
+
+# Runs "$@" once more, untimed, summing the RSS of its whole process tree
+# every 0.2 s (pirx report runs two lanes and their gnuplots at once: %M
+# sees only the largest); prints the peak in kB. The sampling costs about
+# a seventh of a core, which is why the timed runs go without it.
+tree_peak() {
+	[ -z "${PREP:-}" ] || eval "$PREP"
+	"$@" >/dev/null 2>&1 &
+	tpid=$!
+	tree=0
+	while kill -0 $tpid 2>/dev/null; do
+		kb=$(ps -eo pid=,ppid=,rss= | awk -v root=$tpid '
+			{ parent[$1] = $2; rss[$1] = $3 }
+			END { for (p in parent) { q = p; while (q != "" && q != root && q in parent && q != 1) q = parent[q]
+			                          if (q == root) s += rss[p] }
+			      print s + 0 }')
+		[ "$kb" -le "$tree" ] || tree=$kb
+		sleep 0.2
 	done
-	set -- $(sort -n "$out" | sed -n "$(( (RUNS + 1) / 2 ))p")
-	cp "$WORK/.stderr.$3" "$WORK/.stderr.median"
-	echo "$1 $2"
+	wait $tpid
+	echo "$tree"
+}
+
+# "median_seconds peak_rss_kb" of tool's median run (the peak the larger
+# of its %M and $2, a tree peak, when given), "fail" when a run failed,
+# "unavailable" when it never ran; the median run's stderr is copied to
+# $WORK/.stderr.median.
+median_of() {
+	mfile="$WORK/.m-$1"
+	if [ ! -s "$mfile" ]; then echo unavailable; return; fi
+	if grep -q '^fail' "$mfile"; then echo fail; return; fi
+	set -- "$1" "${2:-0}" $(sort -n "$mfile" | sed -n "$(( ($(wc -l < "$mfile") + 1) / 2 ))p")
+	cp "$WORK/.stderr-$1.$5" "$WORK/.stderr.median"
+	echo "$3 $(( $4 > $2 ? $4 : $2 ))"
 }
 
 secs() { case $1 in unavailable|fail) echo "$1" ;; *) set -- $1; echo "$1" ;; esac; }
@@ -143,22 +160,37 @@ bench_size() {   # incidents
 		echo ".import --csv --skip 1 '$corpus/$f.csv' $f" >> "$sql"
 	done
 
-	# Each run starts with nothing left to write back: a previous run's
-	# gigabyte of dirty pages being flushed would otherwise slow the next.
-	PREP="rm -f '$db'; sync"
-	load=$(measure "$PIRX" load "$corpus" --db "$db")
-	PREP="rm -f '$sdb'; sync"
-	if command -v sqlite3 >/dev/null; then imp=$(measure sqlite3 "$sdb" ".read $sql"); else imp=unavailable; fi
-	rm -f "$sdb"
-	PREP="rm -rf '$out'; sync"
-	if [ "$load" != fail ]; then
-		rep=$(measure "$PIRX" report --db "$db" --out "$out")
-		[ "$rep" = fail ] || cp "$WORK/.stderr.median" "$WORK/report-$n.stderr"
-	else
-		rep=fail
+	# The tools take turns, one run each per round, so that a slow phase
+	# of the machine (its speed drifts by half) falls on all of them alike
+	# and the ratios compare runs taken side by side. Each run starts with
+	# nothing left to write back: a previous run's gigabyte of dirty pages
+	# being flushed would otherwise slow the next.
+	rm -f "$WORK"/.m-* "$WORK"/.stderr-*
+	RUN=0
+	while [ $RUN -lt $RUNS ]; do
+		PREP="rm -f '$db'; sync"
+		if run_once load "$PIRX" load "$corpus" --db "$db"; then
+			PREP="rm -rf '$out'; sync"
+			run_once report "$PIRX" report --db "$db" --out "$out"
+		fi
+		PREP="rm -f '$sdb'; sync"
+		! command -v sqlite3 >/dev/null || run_once import sqlite3 "$sdb" ".read $sql"
+		rm -f "$sdb"
+		PREP="sync"
+		[ $have_pandas = 0 ] || run_once pandas "$PY" "$REPO/bench/peers.py" "$corpus"
+		RUN=$((RUN + 1))
+	done
+	report_tree=0
+	if [ -s "$WORK/.m-report" ] && ! grep -q '^fail' "$WORK/.m-report"; then
+		PREP="rm -rf '$out'; sync"
+		report_tree=$(tree_peak "$PIRX" report --db "$db" --out "$out")
 	fi
-	PREP="sync"
-	if [ $have_pandas = 1 ]; then pd=$(measure "$PY" "$REPO/bench/peers.py" "$corpus"); else pd=unavailable; fi
+	load=$(median_of load)
+	imp=$(median_of import)
+	rep=$(median_of report "$report_tree")
+	case $rep in fail|unavailable) ;; *) cp "$WORK/.stderr.median" "$WORK/report-$n.stderr" ;; esac
+	[ "$load" != fail ] || rep=fail
+	pd=$(median_of pandas)
 
 	case "$load $rep" in
 	*fail*) both=fail ;;
