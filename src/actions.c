@@ -822,6 +822,7 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 	struct owners owners = {0};
 	pirx_csvw *w = NULL;
 	int64_t earliest = INT64_MAX;
+	long must_fix = 0;
 	int rc;
 
 	if ((rc = open_csv(ctx, "overdue_actions.csv",
@@ -854,10 +855,15 @@ static int write_overdue(struct actions *A, int have, struct pirx_err *err)
 		pirx_csvw_fixed(w, (double)(ctx->as_of - o->due) / DAY, 1);
 		pirx_csvw_time(w, o->created);
 		pirx_csvw_end_row(w);
+		must_fix += o->prio == 0;
 	}
 out:
 	rc = close_csv(w, rc, err);
 	owners_release(&owners);
+	/* The list's totals, for render (which shows ten rows). */
+	if (rc == 0 && (rc = pirx_report_meta_add(ctx, "overdue_actions_rows",
+						  have ? (long)A->nod : 0, err)) == 0)
+		rc = pirx_report_meta_add(ctx, "overdue_actions_must_fix", must_fix, err);
 	return rc;
 }
 

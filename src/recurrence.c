@@ -158,6 +158,7 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 	struct pirx_recur_hit *hits = pirx_xmalloc((in->nhits ? in->nhits : 1) * sizeof(*hits));
 	struct rstat *rs = pirx_xcalloc(in->nclusters ? in->nclusters : 1, sizeof(*rs));
 	size_t nrs = 0, nrep = 0, repcap = 0;
+	long repeated = 0;   /* distinct incidents among the repeats */
 	struct repeat *rep = NULL;
 	size_t nsvc = 0;
 	long *last_inc, *last_stamp, *month_seen;
@@ -282,6 +283,8 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 		goto out;
 	pirx_csvw_header(w, "incident_id,previous_incident_id,service,cluster_id,days_apart");
 	for (size_t k = 0; k < nrep; k++) {
+		/* Rows come by incident: a new one starts a run. */
+		repeated += k == 0 || rep[k].incident != rep[k - 1].incident;
 		pirx_csvw_text(w, in->incident_id[rep[k].incident]);
 		pirx_csvw_text(w, in->incident_id[rep[k].previous]);
 		pirx_csvw_text(w, in->service_name[rep[k].service]);
@@ -291,7 +294,9 @@ int pirx_recurrence_write(const struct pirx_report_ctx *ctx, const struct pirx_r
 	}
 	rc = pirx_csvw_close(w, err);
 	w = NULL;
-	if (rc)
+	/* The list's totals, for render (which shows ten rows). */
+	if (rc || (rc = pirx_report_meta_add(ctx, "repeat_incidents_rows", (long)nrep, err)) ||
+	    (rc = pirx_report_meta_add(ctx, "repeat_incidents_incidents", repeated, err)))
 		goto out;
 	rc = write_chart(ctx, in, rs, nrs, hits, err);
 out:

@@ -52,19 +52,29 @@ struct table {
  * How a long list is read: overdue_actions.csv and repeat_incidents.csv
  * have hundreds of thousands of rows at 1M incidents, of which the report
  * shows the first ten (the writers put them in the report's order) and
- * counts the rest. Keeping them all cost most of this step.
+ * counts the rest. Keeping them all cost most of this step. The steps
+ * that write them put the counts in report_meta.csv (the *_key names):
+ * then only the ten rows are read. Without them (render's test fixtures,
+ * a directory put together by hand) every row is counted.
  */
 struct tally {
 	size_t keep;              /* rows kept (0: all) */
 	const char *count_col;    /* counted: rows whose count_col ... */
 	const char *count_value;  /* ... is this */
 	const char *distinct_col; /* distinct: values of this column */
+	const char *total_key, *count_key, *distinct_key;   /* in report_meta.csv */
+};
+
+/* A long list's counts, from report_meta.csv. */
+struct given {
+	size_t total, counted, distinct;
 };
 
 struct loading {
 	struct table *t;
 	size_t cap;
 	const struct tally *tally;
+	const struct given *given;    /* NULL: count every row */
 	long count_at, distinct_at;   /* their columns, -1: none */
 	pirx_strtab *seen;
 };
@@ -83,7 +93,7 @@ static int load_row(void *arg, const struct pirx_csv_row *row)
 	struct loading *L = arg;
 	struct table *t = L->t;
 
-	if (row->index == 0 && L->tally) {
+	if (row->index == 0 && L->tally && !L->given) {
 		L->count_at = head_col(row, L->tally->count_col);
 		L->distinct_at = head_col(row, L->tally->distinct_col);
 	}
@@ -94,6 +104,8 @@ static int load_row(void *arg, const struct pirx_csv_row *row)
 			t->head[i] = pirx_xstrdup(row->field[i]);
 		return 0;
 	}
+	if (L->given && t->nrows == L->tally->keep)
+		return 1;   /* the rest is counted already */
 	t->total++;
 	if (L->count_at >= 0 && (size_t)L->count_at < row->nfields &&
 	    strcmp(row->field[L->count_at], L->tally->count_value) == 0)
@@ -127,16 +139,17 @@ static void table_release(struct table *t)
 }
 
 /* A missing file is not an error: the table is then absent. tally may
- * be NULL: every row is kept. */
+ * be NULL: every row is kept. given (with a tally): the counts, so that
+ * only the rows kept are read. */
 static int table_load(const char *dir, const char *file, const struct tally *tally,
-		      struct table *t, struct pirx_err *err)
+		      const struct given *given, struct table *t, struct pirx_err *err)
 {
 	char *path = pirx_fs_join(dir, file);
-	struct loading L = {t, 0, tally, -1, -1, NULL};
+	struct loading L = {t, 0, tally, tally ? given : NULL, -1, -1, NULL};
 	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
-	if (tally && tally->distinct_col)
+	if (tally && tally->distinct_col && !L.given)
 		L.seen = pirx_strtab_new();
 	if (pirx_fs_exists(path)) {
 		t->present = 1;
@@ -146,6 +159,11 @@ static int table_load(const char *dir, const char *file, const struct tally *tal
 	}
 	if (L.seen)
 		t->distinct = (size_t)pirx_strtab_count(L.seen);
+	if (L.given && t->present && rc >= 0) {
+		t->total = L.given->total;
+		t->counted = L.given->counted;
+		t->distinct = L.given->distinct;
+	}
 	pirx_strtab_free(L.seen);
 	free(path);
 	return rc < 0 ? rc : 0;
@@ -1648,8 +1666,45 @@ static const char *const table_files[NT] = {
 };
 
 /* The long lists: the report shows ten rows of each (struct tally). */
-static const struct tally overdue_tally = {10, "priority", "must-fix", NULL};
-static const struct tally repeat_tally = {10, NULL, NULL, "incident_id"};
+static const struct tally overdue_tally = {
+	10, "priority", "must-fix", NULL,
+	"overdue_actions_rows", "overdue_actions_must_fix", NULL
+};
+static const struct tally repeat_tally = {
+	10, NULL, NULL, "incident_id",
+	"repeat_incidents_rows", NULL, "repeat_incidents_incidents"
+};
+
+/* The value of key in report_meta.csv as a count; 0 when absent. */
+static int meta_count(const struct table *meta, const char *key, size_t *out)
+{
+	int k = tcol(meta, "key"), v = tcol(meta, "value");
+
+	for (size_t i = 0; key && i < meta->nrows; i++) {
+		if (strcmp(tget(meta, i, k), key) == 0) {
+			char *end;
+			unsigned long long n = strtoull(tget(meta, i, v), &end, 10);
+			if (end == tget(meta, i, v) || *end)
+				return 0;
+			*out = (size_t)n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* The counts of a long list that report_meta.csv gives, all of them, or
+ * NULL (they are then counted while reading). */
+static const struct given *given_counts(const struct table *meta, const struct tally *tally,
+					 struct given *g)
+{
+	memset(g, 0, sizeof(*g));
+	if (!meta_count(meta, tally->total_key, &g->total) ||
+	    (tally->count_key && !meta_count(meta, tally->count_key, &g->counted)) ||
+	    (tally->distinct_key && !meta_count(meta, tally->distinct_key, &g->distinct)))
+		return NULL;
+	return g;
+}
 
 int pirx_render_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
@@ -1671,10 +1726,16 @@ int pirx_render_run(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	r.ctx = ctx;
 	r.err = err;
 	r.v = pirx_template_vars_new();
-	for (int i = 0; i < NT; i++)
-		if ((rc = table_load(ctx->dir, table_files[i], i == T_OVER ? &overdue_tally :
-				     i == T_REP ? &repeat_tally : NULL, &t[i], err)))
+	/* report_meta.csv first: it holds the counts of the long lists. */
+	if ((rc = table_load(ctx->dir, table_files[T_META], NULL, NULL, &t[T_META], err)))
+		goto out;
+	for (int i = 0; i < T_META; i++) {
+		const struct tally *tl = i == T_OVER ? &overdue_tally : i == T_REP ? &repeat_tally : NULL;
+		struct given g;
+		if ((rc = table_load(ctx->dir, table_files[i], tl, tl ? given_counts(&t[T_META], tl, &g) : NULL,
+				     &t[i], err)))
 			goto out;
+	}
 	if (!(tmpl = embedded(&r, "phrases")))
 		goto done;
 	phrases_load(&r, tmpl);

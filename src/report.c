@@ -19,6 +19,7 @@
 #include "pirx/report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -176,6 +178,30 @@ out:
 	return rc;
 }
 
+/* The size of report_meta.csv as write_meta left it: the steps' rows
+ * (pirx_report_meta_add) come after it. */
+static off_t meta_base;
+
+int pirx_report_meta_add(const struct pirx_report_ctx *ctx, const char *key, long value,
+			 struct pirx_err *err)
+{
+	char *path = pirx_fs_join(ctx->dir, "report_meta.csv");
+	char line[96];
+	int n = snprintf(line, sizeof(line), "%s,%ld\n", key, value);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	int rc = 0;
+
+	/* O_APPEND: the other lane may append at the same time; a line is
+	 * one write, so the two never interleave. */
+	if (fd < 0 || n <= 0 || (size_t)n >= sizeof(line) || write(fd, line, (size_t)n) != n)
+		rc = pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot add %s: %s", key,
+				  strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
 static int write_meta(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 {
 	char *path = pirx_fs_join(ctx->dir, "report_meta.csv");
@@ -229,8 +255,71 @@ static int write_meta(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 out:
 	if (pirx_csvw_close(w, rc ? NULL : err) != 0 && rc == 0)
 		rc = PIRX_EIO;
+	if (rc == 0) {
+		struct stat sb;
+		meta_base = stat(path, &sb) == 0 ? sb.st_size : 0;
+	}
 	pirx_stmt_finalize(st);
 	pirx_buf_release(&files);
+	free(path);
+	return rc;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Puts the rows the steps added to report_meta.csv in key order, in
+ * place: the two lanes append theirs in whichever order they finish, and
+ * a report is the same file for the same corpus.
+ */
+static int order_meta(const struct pirx_report_ctx *ctx, struct pirx_err *err)
+{
+	char *path = pirx_fs_join(ctx->dir, "report_meta.csv");
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	struct stat sb;
+	char *tail = NULL, **line = NULL;
+	size_t len = 0, n = 0;
+	int rc = PIRX_EIO;
+
+	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < meta_base)
+		goto out;
+	len = (size_t)(sb.st_size - meta_base);
+	tail = pirx_xmalloc(len + 1);
+	if (pread(fd, tail, len, meta_base) != (ssize_t)len)
+		goto out;
+	tail[len] = '\0';
+	line = pirx_xmalloc((len / 2 + 1) * sizeof(*line));
+	for (char *p = tail; p < tail + len;) {   /* every row ends in \n */
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			goto out;
+		*nl = '\0';
+		line[n++] = p;
+		p = nl + 1;
+	}
+	qsort(line, n, sizeof(*line), cmp_line);
+	for (size_t i = 0, at = 0; i < n; i++) {
+		size_t k = strlen(line[i]);
+		char row[128];
+		if (k + 1 > sizeof(row))
+			goto out;
+		memcpy(row, line[i], k);
+		row[k] = '\n';
+		if (pwrite(fd, row, k + 1, meta_base + (off_t)at) != (ssize_t)(k + 1))
+			goto out;
+		at += k + 1;
+	}
+	rc = 0;
+out:
+	if (rc)
+		pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot order the rows the steps added");
+	if (fd >= 0)
+		close(fd);
+	free(tail);
+	free(line);
 	free(path);
 	return rc;
 }
@@ -451,6 +540,8 @@ static int run_steps(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	} else if (rc) {
 		return rc;
 	}
+	if ((rc = order_meta(ctx, err)))
+		return rc;
 	return run_lane(ctx, -1, err);
 }
 

@@ -41,6 +41,16 @@ struct pirx_report_ctx {
 	void *progress_arg;
 };
 
+/*
+ * Adds the row key,value to report_meta.csv, from a step in either lane
+ * (one append of one short line). The steps that write the long lists
+ * give their totals here, so that render reads the ten rows it shows
+ * instead of counting every row again. key is a fixed name: letters,
+ * digits and underscores. Returns 0 or PIRX_EIO.
+ */
+int pirx_report_meta_add(const struct pirx_report_ctx *ctx, const char *key, long value,
+			 struct pirx_err *err);
+
 /* Reports progress of a long step ("clustering 12034 factor texts"). */
 void pirx_report_progress(const struct pirx_report_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -301,6 +301,17 @@ static pirx_db *make_db(const char *dir, const char *name, const struct inc *in,
 	return db;
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char *path = pirx_fs_join(dir, name);
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+}
+
 /* Runs the step for report month `month` (window `window`) into dir/sub. */
 static char *run_step(pirx_db *db, const char *dir, const char *sub, const char *month, int window)
 {
@@ -312,6 +323,7 @@ static char *run_step(pirx_db *db, const char *dir, const char *sub, const char 
 	pirx_err_clear(&err);
 	memset(&ctx, 0, sizeof(ctx));
 	assert_int_equal(pirx_fs_mkdir_p(charts, &err), 0);
+	put_file(out, "report_meta.csv", "key,value\n");   /* as the report writes it first */
 	ctx.db = db;
 	ctx.dir = out;
 	ctx.charts_dir = charts;
@@ -469,8 +481,8 @@ static void test_overdue_many(void **state)
 	struct ai *ai = calloc(N, sizeof(*ai));
 	char (*ids)[16] = calloc(N, sizeof(*ids));
 	char *dir = tmpdir(), *out, *csv, *line, *save = NULL;
-	char prev_id[16] = "", prev_due[32] = "";
-	int prev_rank = -1, rows = 0;
+	char prev_id[16] = "", prev_due[32] = "", meta[128];
+	int prev_rank = -1, rows = 0, must_fix = 0;
 	unsigned seed = 7;
 	pirx_db *db;
 
@@ -499,6 +511,7 @@ static void test_overdue_many(void **state)
 				assert_int_equal(c, 8);
 		}
 		rank = prio_rank(f[5]);
+		must_fix += rank == 0;
 		assert_true(rank >= prev_rank);
 		if (rank == prev_rank) {
 			assert_true(strcmp(f[6], prev_due) >= 0);
@@ -510,6 +523,13 @@ static void test_overdue_many(void **state)
 		snprintf(prev_id, sizeof(prev_id), "%s", f[0]);
 	}
 	assert_int_equal(rows, N + 1);
+	free(csv);
+	/* The list's totals, which render reads instead of counting. */
+	csv = slurp(out, "report_meta.csv");
+	snprintf(meta, sizeof(meta), "key,value\noverdue_actions_rows,%d\noverdue_actions_must_fix,%d\n",
+		 N, must_fix);
+	assert_true(must_fix > 0 && must_fix < N);
+	assert_string_equal(csv, meta);
 	free(csv);
 	pirx_db_close(db);
 	pirx_fs_rmtree(dir);

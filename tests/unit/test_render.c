@@ -258,7 +258,8 @@ static void test_empty_files(void **state)
 }
 
 /* Long lists: ten rows are shown and every row is counted, the rows past
- * the tenth too (must-fix items, distinct repeat incidents). */
+ * the tenth too (must-fix items, distinct repeat incidents), unless
+ * report_meta.csv gives the counts. */
 static void test_long_lists(void **state)
 {
 	char *dir = scratch(), *md, *html;
@@ -294,6 +295,35 @@ static void test_long_lists(void **state)
 	assert_non_null(strstr(md, "| P10 |"));
 	assert_null(strstr(md, "| P11 |"));
 	assert_non_null(strstr(md, "And 3 more in repeat\\_incidents.csv."));
+	free(md);
+	free(html);
+
+	/* The steps give the totals in report_meta.csv: render reads the ten
+	 * rows it shows and takes the counts from there. A list missing one
+	 * of its keys (repeat_incidents_incidents here) is counted. */
+	write_file(dir, "report_meta.csv",
+		   "key,value\nmonth,2026-03\ncorpus_files,incidents.csv;factors.csv;action_items.csv\n"
+		   "overdue_actions_must_fix,137\noverdue_actions_rows,731\n"
+		   "repeat_incidents_rows,5000\n");
+	assert_int_equal(render(dir, &md, &html), 0);
+	assert_non_null(strstr(md, "731 open items are past their due date, 137 of them must-fix."));
+	assert_non_null(strstr(md, "| X10 |"));
+	assert_null(strstr(md, "| X11 |"));
+	assert_non_null(strstr(md, "And 721 more in overdue\\_actions.csv."));
+	assert_non_null(strstr(md, "9 repeat incidents: a service hit again by the same pattern within 30 "
+			       "days (13 pairs with earlier incidents"));
+	write_file(dir, "report_meta.csv",
+		   "key,value\nmonth,2026-03\ncorpus_files,incidents.csv;factors.csv;action_items.csv\n"
+		   "repeat_incidents_incidents,4000\nrepeat_incidents_rows,5000\n");
+	free(md);
+	free(html);
+	assert_int_equal(render(dir, &md, &html), 0);
+	assert_non_null(strstr(md, "14 open items are past their due date, 5 of them must-fix."));
+	assert_non_null(strstr(md, "4000 repeat incidents: a service hit again by the same pattern within 30 "
+			       "days (5000 pairs with earlier incidents"));
+	assert_non_null(strstr(md, "| P10 |"));
+	assert_null(strstr(md, "| P11 |"));
+	assert_non_null(strstr(md, "And 4990 more in repeat\\_incidents.csv."));
 	pirx_buf_release(&over);
 	pirx_buf_release(&rep);
 	free(md);
