@@ -244,6 +244,15 @@ void pirx_mem_use_huge_pages(char **argv)
 	free(value);
 }
 
+void pirx_mem_keep_large_blocks(void)
+{
+#ifdef __GLIBC__
+	/* 32 MiB is glibc's largest threshold on 64-bit systems; larger
+	 * blocks (the biggest arrays at 1M incidents) are still mapped. */
+	mallopt(M_MMAP_THRESHOLD, (int)PIRX_MEM_MMAP_MAX);
+#endif
+}
+
 void pirx_mem_trim(void)
 {
 #ifdef __GLIBC__

@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <cmocka.h>
 
 #include "pirx/mem.h"
@@ -190,9 +194,33 @@ static void test_trim(void **state)
 	assert_true(trimmed <= before);
 }
 
+/* Blocks up to PIRX_MEM_MMAP_MAX come from the heap, where a freed one is
+ * used again, not from a mapping of their own (glibc gives one to every
+ * block from 128 KiB up by default); larger ones are still mapped. */
+static void test_large_blocks_in_heap(void **state)
+{
+	(void)state;
+#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	skip();   /* glibc's allocator only */
+#else
+	size_t before;
+	char *p;
+
+	pirx_mem_keep_large_blocks();
+	before = mallinfo2().hblkhd;
+	p = pirx_xmalloc(8u << 20);
+	assert_int_equal(mallinfo2().hblkhd, before);
+	free(p);
+	p = pirx_xmalloc(PIRX_MEM_MMAP_MAX + (1u << 20));
+	assert_true(mallinfo2().hblkhd > before);
+	free(p);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_large_blocks_in_heap),
 		cmocka_unit_test(test_tunables),
 		cmocka_unit_test(test_start_again),
 		cmocka_unit_test(test_trim),
