@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	} else if ((c = find(argv[1]))) {
 		/* Only a command that runs pays for the second start. */
 		pirx_mem_use_huge_pages(argv);
-		pirx_mem_keep_large_blocks();
+		pirx_mem_tune_malloc();
 		rc = c->fn(argc - 1, argv + 1);
 	} else {
 		fprintf(stderr, "pirx: no command named '%s'; see 'pirx help'\n", argv[1]);

@@ -244,12 +244,15 @@ void pirx_mem_use_huge_pages(char **argv)
 	free(value);
 }
 
-void pirx_mem_keep_large_blocks(void)
+void pirx_mem_tune_malloc(void)
 {
 #ifdef __GLIBC__
 	/* 32 MiB is glibc's largest threshold on 64-bit systems; larger
 	 * blocks (the biggest arrays at 1M incidents) are still mapped. */
 	mallopt(M_MMAP_THRESHOLD, (int)PIRX_MEM_MMAP_MAX);
+	/* One arena: the load's writer thread would otherwise get one of its
+	 * own, a mapping grown page by page outside the huge-page heap. */
+	mallopt(M_ARENA_MAX, 1);
 #endif
 }
 

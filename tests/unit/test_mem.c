@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,7 +207,7 @@ static void test_large_blocks_in_heap(void **state)
 	size_t before;
 	char *p;
 
-	pirx_mem_keep_large_blocks();
+	pirx_mem_tune_malloc();
 	before = mallinfo2().hblkhd;
 	p = pirx_xmalloc(8u << 20);
 	assert_int_equal(mallinfo2().hblkhd, before);
@@ -217,10 +218,57 @@ static void test_large_blocks_in_heap(void **state)
 #endif
 }
 
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+static void *alloc_in_thread(void *arg)
+{
+	char *p = pirx_xmalloc(64u << 10);
+
+	(void)arg;
+	memset(p, 1, 64u << 10);
+	free(p);
+	return NULL;
+}
+
+/* How many heaps (arenas) malloc_info reports. */
+static int heaps(void)
+{
+	char *xml = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&xml, &len);
+	int n = 0;
+
+	assert_non_null(f);
+	assert_int_equal(malloc_info(0, f), 0);
+	fclose(f);
+	for (const char *p = xml; (p = strstr(p, "<heap nr=")); p++)
+		n++;
+	free(xml);
+	return n;
+}
+#endif
+
+/* A second thread allocates from the same heap as the first, not from an
+ * arena of its own. */
+static void test_one_arena(void **state)
+{
+	(void)state;
+#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+	skip();   /* glibc's allocator only */
+#else
+	pthread_t t;
+
+	pirx_mem_tune_malloc();
+	assert_int_equal(pthread_create(&t, NULL, alloc_in_thread, NULL), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(heaps(), 1);
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_large_blocks_in_heap),
+		cmocka_unit_test(test_one_arena),
 		cmocka_unit_test(test_tunables),
 		cmocka_unit_test(test_start_again),
 		cmocka_unit_test(test_trim),
