@@ -383,17 +383,20 @@ static int write_data(pirx_plot *p, const char *path, struct pirx_err *err)
 
 /*
  * A batch is one gnuplot reading commands from a pipe, started when the
- * first chart is added: each chart is handed over as it is written
- * (`load 'NAME.gp'`, `reset session` between two, so that no setting of
+ * first chart is added or when asked: each chart is handed over as it is
+ * written (`reset session`, then `load 'NAME.gp'`, so that no setting of
  * one reaches the next: the charts are byte for byte those of one gnuplot
- * each), and gnuplot draws it while the lane computes its next step. At
- * the end only the last step's charts are left to draw.
+ * each), and gnuplot draws it while the steps go on. The report starts
+ * its batch before it forks its second lane, and both lanes write to it.
+ * At the end only the last steps' charts are left to draw.
  */
 struct pirx_plot_batch {
 	char *dir;
-	int n;             /* charts handed over */
+	int n;             /* charts handed over (by this process) */
 	char *first;       /* the first of them, for errors */
 	pid_t pid;         /* the batch's gnuplot, -1: none yet */
+	pid_t owner;       /* the process that started it: a fork of it only
+			      writes to it, and never waits for or stops it */
 	int fd;            /* its standard input */
 	char *errpath;     /* its standard error, read on failure */
 	int start_errno;   /* why it could not be started, 0: it was */
@@ -452,8 +455,8 @@ static pid_t spawn(const char *dir, char *const *argv, int in, const char *errna
 		int devnull = open("/dev/null", O_RDWR);
 		int efd;
 #ifdef __linux__
-		/* A batch's gnuplot lives as long as its lane: it dies with it
-		 * (kept across exec). */
+		/* A batch's gnuplot lives as long as the process that started
+		 * it: it dies with it (kept across exec). */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
 		if (chdir(dir) != 0)
@@ -499,10 +502,14 @@ static int gnuplot_result(pid_t pid, const char *dir, const char *errpath, const
 		if (why[0])
 			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "gnuplot failed in %s (exit %d): %s",
 					  dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1, why);
-		else
+		else if (first)
 			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
 					  "gnuplot failed on %s/%s%s (exit %d)", dir, first,
 					  n > 1 ? " and the charts after it" : "",
+					  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		else
+			rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL,
+					  "gnuplot failed on the charts in %s (exit %d)", dir,
 					  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	}
 out:
@@ -557,12 +564,9 @@ static void write_quietly(int fd, const char *s, size_t n)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Hands script (NAME.gp in b->dir) to the batch's gnuplot, started on the
- * first one. */
-static void batch_add(pirx_plot_batch *b, const char *script)
+/* Starts the batch's gnuplot when it has none yet. */
+static void batch_start(pirx_plot_batch *b)
 {
-	char line[300];
-
 	if (b->pid < 0 && !b->start_errno) {
 		char *argv[] = {(char *)gnuplot_prog(), NULL};
 		char errname[64];
@@ -579,17 +583,40 @@ static void batch_add(pirx_plot_batch *b, const char *script)
 				close(in[1]);
 			} else {
 				b->fd = in[1];
+				b->owner = getpid();
 			}
 			close(in[0]);
 		}
 	}
+}
+
+void pirx_plot_batch_start(pirx_plot_batch *b)
+{
+	batch_start(b);
+}
+
+/* Hands script (NAME.gp in b->dir) to the batch's gnuplot, started on the
+ * first one. Each chart starts from a new session: the charts of two
+ * processes may come in any order. One write of under PIPE_BUF bytes, so
+ * two writers never interleave. */
+static void batch_add(pirx_plot_batch *b, const char *script)
+{
+	char line[300];
+
+	batch_start(b);
 	if (!b->first)
 		b->first = pirx_xstrdup(script);
 	if (b->fd >= 0) {
-		snprintf(line, sizeof(line), "%sload '%s'\n", b->n ? "reset session\n" : "", script);
+		snprintf(line, sizeof(line), "reset session\nload '%s'\n", script);
 		write_quietly(b->fd, line, strlen(line));
 	}
 	b->n++;
+}
+
+/* Whether this process started b's gnuplot (and so waits for it). */
+static int owns(const pirx_plot_batch *b)
+{
+	return b->pid > 0 && b->owner == getpid();
 }
 
 /* Forgets the batch's charts and its gnuplot (already waited for). */
@@ -613,7 +640,7 @@ void pirx_plot_batch_free(pirx_plot_batch *b)
 		return;
 	if (b->fd >= 0)
 		close(b->fd);
-	if (b->pid > 0) {
+	if (owns(b)) {
 		/* Not drawn (the lane failed): end gnuplot without waiting on it. */
 		kill(b->pid, SIGTERM);
 		while (waitpid(b->pid, NULL, 0) < 0 && errno == EINTR)
@@ -628,7 +655,13 @@ int pirx_plot_batch_draw(pirx_plot_batch *b, struct pirx_err *err)
 {
 	int rc;
 
-	if (!b || b->n == 0)
+	if (b && b->pid > 0 && !owns(b)) {
+		/* A fork's share: its charts are handed over; the owner waits. */
+		close(b->fd);
+		batch_reset(b);
+		return 0;
+	}
+	if (!b || (b->n == 0 && b->pid < 0))
 		return 0;
 	if (b->pid < 0) {
 		rc = pirx_err_set(err, PIRX_EIO, NULL, 0, NULL, "cannot start gnuplot: %s",

@@ -72,14 +72,21 @@ int pirx_plot_rows(const pirx_plot *p);
 
 /*
  * Charts drawn by one gnuplot: starting gnuplot costs about as much as
- * drawing a chart, and a report lane draws up to eight. It starts with
- * the first chart and draws each as it is written, while the caller goes
- * on; pirx_plot_batch_draw waits for the last. All charts of a batch are
- * in its directory.
+ * drawing three charts, and a report draws eight. It starts with the
+ * first chart, or with pirx_plot_batch_start, and draws each chart as it
+ * is written, while the caller goes on; pirx_plot_batch_draw waits for
+ * the last. All charts of a batch are in its directory.
+ *
+ * A batch started before a fork is shared: both processes hand it charts.
+ * In the fork, pirx_plot_batch_draw and pirx_plot_batch_free only let go
+ * of it (its charts are handed over); the process that started it draws
+ * it, once the fork has let go, and so waits for every chart.
  */
 typedef struct pirx_plot_batch pirx_plot_batch;
 
 pirx_plot_batch *pirx_plot_batch_new(const char *dir);
+/* Starts b's gnuplot now (its failure is reported by the draw). */
+void pirx_plot_batch_start(pirx_plot_batch *b);
 /* Charts waiting to be drawn. */
 int pirx_plot_batch_count(const pirx_plot_batch *b);
 /*

@@ -25,8 +25,8 @@ struct pirx_report_ctx {
 	pirx_db *db;            /* the loaded corpus, read only */
 	const char *dir;        /* where this run writes (a scratch directory) */
 	const char *charts_dir; /* dir/charts, exists */
-	/* Charts written into charts_dir wait here to be drawn by one gnuplot
-	 * at the end of the lane; NULL: each is drawn when written. */
+	/* Charts written into charts_dir go to the report's one gnuplot,
+	 * which both lanes share; NULL: each is drawn when written. */
 	struct pirx_plot_batch *charts;
 	int month;              /* report month (month index, timefmt.h) */
 	int window;             /* trailing months for trends and recurrence */

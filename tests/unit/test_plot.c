@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -299,6 +300,47 @@ static void test_batch_streams(void **state)
 	free(dir);
 }
 
+/* A batch started before a fork is shared: the fork hands its chart over
+ * and lets go (its draw and free neither wait for gnuplot nor stop it),
+ * and the process that started it draws both charts with one gnuplot. */
+static void test_batch_shared_by_fork(void **state)
+{
+	static const char *const files[] = {"trend.svg", "trend.png", "bars.svg", "bars.png"};
+	struct pirx_err err;
+	char *dir = sub("shared");
+	pirx_plot_batch *b = pirx_plot_batch_new(dir);
+	pid_t pid;
+	int status;
+
+	(void)state;
+	fake_gnuplot("exec gnuplot \"$@\"");
+	pirx_plot_batch_start(b);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pirx_plot *p = chart(1);
+		int rc = pirx_plot_write(p, dir, b, &err);
+		pirx_plot_free(p);
+		rc = rc || pirx_plot_batch_draw(b, &err) != 0;
+		pirx_plot_batch_free(b);
+		_exit(rc ? 1 : 0);
+	}
+	write_charts(dir, b, 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(pirx_plot_batch_draw(b, &err), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *path = pirx_fs_join(dir, files[i]);
+		struct stat sb;
+		if (stat(path, &sb) != 0 || sb.st_size == 0)
+			fail_msg("%s was not drawn", files[i]);
+		free(path);
+	}
+	assert_int_equal(runs(), 1);
+	pirx_plot_batch_free(b);
+	free(dir);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -320,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_batch_same_charts),
 		cmocka_unit_test(test_batch_failures),
 		cmocka_unit_test(test_batch_streams),
+		cmocka_unit_test(test_batch_shared_by_fork),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
