@@ -1272,7 +1272,8 @@ static int read_corpus(const struct pirx_report_ctx *ctx, struct corpus *c, stru
 	c->ninc_cap = (long)(order.n ? order.n : 1);
 	c->started_at = pirx_xmalloc((size_t)c->ninc_cap * sizeof(int64_t));
 	for (size_t i = 0; i < order.n; i++) {
-		long id = pirx_strtab_intern(c->incidents, order.k[i].id, -1, NULL);
+		/* Ids are unique in the table: appended, not looked up. */
+		long id = pirx_strtab_append(c->incidents, order.k[i].id, -1);
 		c->started_at[id] = order.k[i].started;
 	}
 	pirx_incident_order_release(&order);

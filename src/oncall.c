@@ -755,7 +755,8 @@ static int read_engagements(struct state *s, pirx_strtab *incidents, pirx_strtab
 	if ((rc = pirx_db_prepare(s->db, "oncall_incidents", &st, err)))
 		goto out;
 	while ((step = pirx_stmt_step(st, err)) == 1) {
-		long i = pirx_strtab_intern(incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0), NULL);
+		/* Ids are unique in the table: appended, not looked up. */
+		long i = pirx_strtab_append(incidents, pirx_stmt_text(st, 0), pirx_stmt_bytes(st, 0));
 		while ((size_t)i >= ninc_cap) {
 			ninc_cap = ninc_cap ? ninc_cap * 2 : 1024;
 			resolved = pirx_xreallocarray(resolved, ninc_cap, sizeof(*resolved));

@@ -40,6 +40,8 @@ struct strent {
 struct pirx_strtab {
 	struct strent *e;  /* by id: pointer and length in one cache line */
 	long count, cap;
+	long indexed;      /* ids below this are in slot (pirx_strtab_append
+			      leaves the rest out until a lookup needs them) */
 	struct slot *slot; /* open addressing, at most half full */
 	size_t nslot;      /* power of two */
 	char **block;      /* string storage */
@@ -99,26 +101,42 @@ void pirx_strtab_free(pirx_strtab *t)
 	free(t);
 }
 
-static void strtab_grow(pirx_strtab *t)
+/* Puts id in the slot table (which has room; ids are distinct). */
+static void strtab_put(pirx_strtab *t, long id)
 {
-	size_t n = t->nslot * 2;
-	struct slot *slot = pirx_xcalloc_table(n, sizeof(*slot));
+	uint64_t h = pirx_strtab_hash(t->e[id].s, t->e[id].len);
+	size_t j = (size_t)h & (t->nslot - 1);
 
-	for (size_t i = 0; i < t->nslot; i++) {
-		uint32_t id1 = t->slot[i].id1;
-		uint64_t h;
-		size_t j;
-		if (!id1)
-			continue;
-		h = pirx_strtab_hash(t->e[id1 - 1].s, t->e[id1 - 1].len);
-		j = (size_t)h & (n - 1);
-		while (slot[j].id1)
-			j = (j + 1) & (n - 1);
-		slot[j] = t->slot[i];
+	while (t->slot[j].id1)
+		j = (j + 1) & (t->nslot - 1);
+	t->slot[j].id1 = (uint32_t)id + 1;
+	t->slot[j].tag = (uint32_t)(h >> 32);
+}
+
+/* Makes room in the slot table for `need` ids (at most half full) and
+ * puts every id in it: a larger table is filled from the entries. */
+static void strtab_index(pirx_strtab *t, long need)
+{
+	size_t n = t->nslot;
+
+	while ((size_t)need * 2 > n)
+		n *= 2;
+	if (n != t->nslot) {
+		free(t->slot);
+		t->slot = pirx_xcalloc_table(n, sizeof(*t->slot));
+		t->nslot = n;
+		t->indexed = 0;
 	}
-	free(t->slot);
-	t->slot = slot;
-	t->nslot = n;
+	for (; t->indexed < t->count; t->indexed++)
+		strtab_put(t, t->indexed);
+}
+
+/* Every appended id in the slot table before a lookup: the table is the
+ * cache of the entries, so a lookup through a const pointer fills it. */
+static void strtab_ready(const pirx_strtab *t)
+{
+	if (t->indexed < t->count)
+		strtab_index((pirx_strtab *)t, t->count);
 }
 
 /* The slot of s: its own, or the empty one where it would go. */
@@ -143,7 +161,10 @@ static size_t strtab_slot(const pirx_strtab *t, const char *s, size_t len, uint6
 long pirx_strtab_find(const pirx_strtab *t, const char *s, long n)
 {
 	size_t len = n < 0 ? strlen(s) : (size_t)n;
-	size_t i = strtab_slot(t, s, len, pirx_strtab_hash(s, len));
+	size_t i;
+
+	strtab_ready(t);
+	i = strtab_slot(t, s, len, pirx_strtab_hash(s, len));
 
 	return (long)t->slot[i].id1 - 1;
 }
@@ -184,21 +205,11 @@ static char *strtab_copy(pirx_strtab *t, const char *s, size_t len)
 	return p;
 }
 
-long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
+/* A new id for s[0..len), its string copied; not yet in the slot table. */
+static long strtab_add(pirx_strtab *t, const char *s, size_t len)
 {
-	size_t len = n < 0 ? strlen(s) : (size_t)n;
-	uint64_t h = pirx_strtab_hash(s, len);
-	size_t i = strtab_slot(t, s, len, h);
 	long id;
 
-	if (added)
-		*added = 0;
-	if (t->slot[i].id1)
-		return (long)t->slot[i].id1 - 1;
-	if ((size_t)(t->count + 1) * 2 > t->nslot) {
-		strtab_grow(t);
-		i = strtab_slot(t, s, len, h);
-	}
 	if (t->count == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 64;
 		t->e = pirx_xreallocarray(t->e, (size_t)t->cap, sizeof(*t->e));
@@ -206,8 +217,35 @@ long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
 	id = t->count++;
 	t->e[id].s = strtab_copy(t, s, len);
 	t->e[id].len = len;
+	return id;
+}
+
+long pirx_strtab_append(pirx_strtab *t, const char *s, long n)
+{
+	return strtab_add(t, s, n < 0 ? strlen(s) : (size_t)n);
+}
+
+long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
+{
+	size_t len = n < 0 ? strlen(s) : (size_t)n;
+	uint64_t h = pirx_strtab_hash(s, len);
+	size_t i;
+	long id;
+
+	strtab_ready(t);
+	i = strtab_slot(t, s, len, h);
+	if (added)
+		*added = 0;
+	if (t->slot[i].id1)
+		return (long)t->slot[i].id1 - 1;
+	if ((size_t)(t->count + 1) * 2 > t->nslot) {
+		strtab_index(t, t->count + 1);
+		i = strtab_slot(t, s, len, h);
+	}
+	id = strtab_add(t, s, len);
 	t->slot[i].id1 = (uint32_t)id + 1;
 	t->slot[i].tag = (uint32_t)(h >> 32);
+	t->indexed = t->count;
 	if (added)
 		*added = 1;
 	return id;

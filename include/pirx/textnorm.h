@@ -88,6 +88,14 @@ void pirx_strtab_free(pirx_strtab *t);
 /* The id of s[0..n) (n < 0: strlen), adding it when absent; *added is set
  * to 1 when it was new (added may be NULL). */
 long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added);
+/*
+ * Adds s[0..n) (n < 0: strlen) as the next id without looking for it: the
+ * caller knows it is not there (the ids of the incidents table). Such ids
+ * enter the hash table only when a lookup first needs it, so that rows
+ * looked up in the order the ids were added (find_near) never build it:
+ * at 100k ids, each probe and each insert into it is a cache miss.
+ */
+long pirx_strtab_append(pirx_strtab *t, const char *s, long n);
 /* The id of s, or -1 when absent. */
 long pirx_strtab_find(const pirx_strtab *t, const char *s, long n);
 /* The same, trying id `hint` and the few ids after it first (the previous

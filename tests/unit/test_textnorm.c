@@ -184,6 +184,46 @@ static void test_strtab(void **state)
 	pirx_textnorm_free(NULL);
 }
 
+/* Appended ids (known to be new) enter the hash table only when a lookup
+ * needs it: find_near finds them near its hint without it, a find or an
+ * intern indexes them first, and ids appended after an intern are found
+ * too, through every growth of the table. */
+static void test_strtab_append(void **state)
+{
+	pirx_strtab *t = pirx_strtab_new();
+	char s[32];
+
+	(void)state;
+	assert_int_equal(pirx_strtab_append(t, "a", -1), 0);
+	assert_int_equal(pirx_strtab_append(t, "bb", -1), 1);
+	assert_int_equal(pirx_strtab_append(t, "ccc", 2), 2);   /* "cc" */
+	assert_int_equal(pirx_strtab_find_near(t, "bb", -1, 0), 1);
+	assert_int_equal(pirx_strtab_find(t, "cc", -1), 2);
+	assert_int_equal(pirx_strtab_find(t, "ccc", -1), -1);
+	assert_int_equal(pirx_strtab_intern(t, "bb", -1, NULL), 1);
+	assert_int_equal(pirx_strtab_intern(t, "d", -1, NULL), 3);
+	assert_int_equal(pirx_strtab_append(t, "e", -1), 4);
+	assert_int_equal(pirx_strtab_find(t, "e", -1), 4);
+	assert_int_equal(pirx_strtab_find(t, "a", -1), 0);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(s, sizeof(s), "id-%d", i);
+		assert_int_equal(pirx_strtab_append(t, s, -1), 5 + i);
+	}
+	for (int i = 0; i < 5000; i += 7) {
+		snprintf(s, sizeof(s), "id-%d", i);
+		assert_int_equal(pirx_strtab_find_near(t, s, -1, 5 + i - 2), 5 + i);
+	}
+	for (int i = 4999; i >= 0; i -= 3) {
+		int added = -1;
+		snprintf(s, sizeof(s), "id-%d", i);
+		assert_int_equal(pirx_strtab_intern(t, s, -1, &added), 5 + i);
+		assert_int_equal(added, 0);
+	}
+	assert_int_equal(pirx_strtab_count(t), 5005);
+	assert_string_equal(pirx_strtab_str(t, 5 + 4321), "id-4321");
+	pirx_strtab_free(t);
+}
+
 /* The hash reads eight bytes at a time and the rest one by one: strings
  * that differ only in their last byte, a byte past a word boundary or a
  * trailing NUL must all be told apart, and hash alike only when equal. */
@@ -266,6 +306,7 @@ int main(void)
 		cmocka_unit_test(test_tables_change),
 		cmocka_unit_test(test_strtab),
 		cmocka_unit_test(test_strtab_hash_tails),
+		cmocka_unit_test(test_strtab_append),
 		cmocka_unit_test(test_strtab_large),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
