@@ -34,99 +34,58 @@
 /* ---- id sets ---------------------------------------------------------- */
 
 /*
- * Each id is a record in one growing buffer, in the order the ids came:
- * struct key, then the id's bytes, padded to a multiple of 4. The hash
- * table over them (open addressing, linear probing, at most half full)
- * is 8 bytes a slot and is built only when it is needed:
+ * A file's ids in a string table (textnorm.h), numbered in the order they
+ * came, with what the loader keeps of each beside it. At 100k incidents
+ * every hash probe is a cache miss, and most need none:
  *
  * - Ids that come in increasing order (shorter first, then byte order:
- *   INC-9 before INC-10) cannot repeat an earlier one, so adding them
- *   needs no lookup. The first id out of order indexes every record so
- *   far, and from then on every id is looked up.
+ *   INC-9 before INC-10) cannot repeat an earlier one: they are appended
+ *   without a lookup (pirx_strtab_append). The first id out of order is
+ *   interned, and so is every id after it.
  * - References to incidents mostly name the incident of the row before,
- *   or one of the next few: a lookup first walks from the last record
- *   found to the following ones, and only then asks the table.
+ *   or one of the next few: pirx_strtab_find_near walks from the last one
+ *   found to the following ones before it hashes.
  *
- * At 100k incidents nearly every table lookup misses the CPU caches (a
- * sixth of the load's reading thread went to them); generated corpora and
- * exports in id or time order now make almost none.
+ * The table's hash index is built only when a lookup needs it, so a
+ * corpus in id or time order (generated ones, most exports) makes almost
+ * none: they were a sixth of the load's reading thread.
  */
 struct key {
-	uint32_t len;
 	uint32_t count;      /* incidents: factor rows seen so far */
 	int32_t line;        /* line the id was first seen on; negative when
 				the row that defined it was invalid */
 };
 
-#define UNIT 4u             /* records are aligned and addressed in units */
-#define FINGER 4            /* records after the last one found, walked */
-
-struct ent {
-	uint32_t hi;         /* the hash's high half */
-	uint32_t off;        /* 1 + the record's offset in units; 0: empty */
-};
-
 struct idset {
-	struct ent *tab;
-	size_t cap;          /* power of two, or 0 before the first index */
-	size_t n;            /* records */
-	size_t indexed;      /* bytes of keys whose records are in tab */
-	struct pirx_buf keys;
-	size_t prev;         /* offset of the last record added */
-	size_t last;         /* offset + 1 of the last record found; 0: none */
-	int sorted;          /* every record was added in increasing order */
+	pirx_strtab *t;
+	struct key *key;     /* by id */
+	size_t cap;
+	long last;           /* the last id found, -1: none */
+	int sorted;          /* every id so far came in increasing order */
 };
 
 static void idset_init(struct idset *s)
 {
 	memset(s, 0, sizeof(*s));
-	pirx_buf_init(&s->keys);
+	s->t = pirx_strtab_new();
+	s->last = -1;
 	s->sorted = 1;
 }
 
 static void idset_release(struct idset *s)
 {
-	free(s->tab);
-	pirx_buf_release(&s->keys);
+	pirx_strtab_free(s->t);
+	free(s->key);
 	memset(s, 0, sizeof(*s));
 }
 
-/* Empties s, keeping its memory for the next file's ids. */
+/* Empties s for the next file's ids. */
 static void idset_clear(struct idset *s)
 {
-	if (s->tab && s->indexed)
-		memset(s->tab, 0, s->cap * sizeof(*s->tab));
-	pirx_buf_reset(&s->keys);
-	s->n = 0;
-	s->indexed = 0;
-	s->last = 0;
+	pirx_strtab_free(s->t);
+	s->t = pirx_strtab_new();
+	s->last = -1;
 	s->sorted = 1;
-}
-
-static struct key *key_at(const struct idset *s, size_t off)
-{
-	return (struct key *)(void *)(s->keys.data + off);
-}
-
-static size_t record_size(size_t n)
-{
-	return (sizeof(struct key) + n + UNIT - 1) / UNIT * UNIT;
-}
-
-static int same_key(const struct key *r, const char *k, size_t n)
-{
-	return r->len == n && memcmp(r + 1, k, n) == 0;
-}
-
-/* Whether k comes after r: shorter ids first, then byte order. */
-static int comes_after(const struct key *r, const char *k, size_t n)
-{
-	int c;
-
-	if (r->len != n)
-		return n > r->len;
-	c = memcmp(k, r + 1, n);
-	return c > 0;
 }
 
 static long key_line(const struct key *r)
@@ -144,119 +103,45 @@ static void key_define(struct key *r, long line, int ok)
 	r->line = (int32_t)(ok ? line : -line);
 }
 
-/* The slot of k (hash h): its own, or the empty one where it would go. */
-static struct ent *idset_slot(struct idset *s, const char *k, size_t n, uint64_t h)
+/* Whether k comes after id prev: shorter ids first, then byte order. */
+static int comes_after(const struct idset *s, long prev, const char *k, size_t n)
 {
-	size_t mask = s->cap - 1;
-	size_t i = (size_t)h & mask;
-	uint32_t hi = (uint32_t)(h >> 32);
+	size_t pn = pirx_strtab_len(s->t, prev);
 
-	for (;;) {
-		struct ent *e = &s->tab[i];
-		if (e->off == 0 ||
-		    (e->hi == hi && same_key(key_at(s, (size_t)(e->off - 1) * UNIT), k, n)))
-			return e;
-		i = (i + 1) & mask;
-	}
-}
-
-static void idset_put(struct idset *s, size_t off, uint64_t h)
-{
-	size_t mask = s->cap - 1;
-	size_t j = (size_t)h & mask;
-
-	/* Keys are distinct: the first empty slot is the place. */
-	while (s->tab[j].off)
-		j = (j + 1) & mask;
-	s->tab[j].hi = (uint32_t)(h >> 32);
-	s->tab[j].off = (uint32_t)(off / UNIT + 1);
-}
-
-/* Makes room in the table for n records, and puts every record not yet
- * in it there. */
-static void idset_index(struct idset *s, size_t n)
-{
-	size_t need = s->cap ? s->cap : 1024;
-
-	while (n * 2 > need)
-		need *= 2;
-	if (need != s->cap) {
-		free(s->tab);
-		s->tab = pirx_xcalloc_table(need, sizeof(*s->tab));
-		s->cap = need;
-		s->indexed = 0;
-	}
-	while (s->indexed < s->keys.len) {
-		const struct key *r = key_at(s, s->indexed);
-		idset_put(s, s->indexed, pirx_strtab_hash((const char *)(r + 1), r->len));
-		s->indexed += record_size(r->len);
-	}
-}
-
-/* Adds a record for k at the end of keys; returns its offset. */
-static size_t idset_append(struct idset *s, const char *k, size_t n)
-{
-	struct key r = {(uint32_t)n, 0, 0};
-	size_t off = s->keys.len, pad = record_size(n) - sizeof(r) - n;
-
-	pirx_buf_append(&s->keys, (const char *)&r, sizeof(r));
-	pirx_buf_append(&s->keys, k, n);
-	pirx_buf_append(&s->keys, "\0\0\0", pad);
-	s->n++;
-	s->prev = off;
-	return off;
+	if (pn != n)
+		return n > pn;
+	return memcmp(k, pirx_strtab_str(s->t, prev), n) > 0;
 }
 
 static struct key *idset_find(struct idset *s, const char *k, size_t n)
 {
-	struct ent *e;
+	long id = pirx_strtab_find_near(s->t, k, (long)n, s->last >= 0 ? s->last : 0);
 
-	if (s->n) {
-		size_t off = s->last ? s->last - 1 : 0;
-		for (int i = 0; i <= FINGER && off < s->keys.len; i++) {
-			struct key *r = key_at(s, off);
-			if (same_key(r, k, n)) {
-				s->last = off + 1;
-				return r;
-			}
-			off += record_size(r->len);
-		}
-	}
-	if (!s->n)
+	if (id < 0)
 		return NULL;
-	if (s->indexed < s->keys.len)
-		idset_index(s, s->n);
-	e = idset_slot(s, k, n, pirx_strtab_hash(k, n));
-	if (!e->off)
-		return NULL;
-	s->last = (size_t)(e->off - 1) * UNIT + 1;
-	return key_at(s, s->last - 1);
+	s->last = id;
+	return &s->key[id];
 }
 
 /* Finds or adds k; *added says which. */
 static struct key *idset_add(struct idset *s, const char *k, size_t n, int *added)
 {
-	uint64_t h;
-	struct ent *e;
-	size_t off;
+	long count = pirx_strtab_count(s->t), id;
 
-	*added = 1;
-	if (s->sorted && (!s->n || comes_after(key_at(s, s->prev), k, n)))
-		return key_at(s, idset_append(s, k, n));
-	s->sorted = 0;
-	if (s->indexed < s->keys.len || (s->n + 1) * 2 > s->cap)
-		idset_index(s, s->n + 1);
-	h = pirx_strtab_hash(k, n);
-	e = idset_slot(s, k, n, h);
-	if (e->off) {
-		*added = 0;
-		return key_at(s, (size_t)(e->off - 1) * UNIT);
+	if (s->sorted && (count == 0 || comes_after(s, count - 1, k, n))) {
+		id = pirx_strtab_append(s->t, k, (long)n);
+		*added = 1;
+	} else {
+		s->sorted = 0;
+		id = pirx_strtab_intern(s->t, k, (long)n, added);
 	}
-	off = idset_append(s, k, n);
-	e->hi = (uint32_t)(h >> 32);
-	e->off = (uint32_t)(off / UNIT + 1);
-	s->indexed = s->keys.len;
-	return key_at(s, off);
+	if ((size_t)id >= s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->key = pirx_xreallocarray(s->key, s->cap, sizeof(*s->key));
+	}
+	if (*added)
+		memset(&s->key[id], 0, sizeof(s->key[id]));
+	return &s->key[id];
 }
 
 /* ---- what each file holds --------------------------------------------- */

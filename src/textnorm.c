@@ -1,8 +1,9 @@
 /*
  * textnorm: normalization of contributing-factor texts, and the string
- * table the clustering modules share. Owns the stop-word list, the table
- * of operations abbreviations and synonyms, name removal, the corpus's
- * spelling correction and the Snowball stemmer (libstemmer only here).
+ * table the clustering modules and the loader's id sets share. Owns the
+ * stop-word list, the table of operations abbreviations and synonyms, name
+ * removal, the corpus's spelling correction and the Snowball stemmer
+ * (libstemmer only here).
  * What the tokens mean (failure modes, clusters) is left to taxonomy.c and
  * clusters.c.
  */
@@ -254,6 +255,11 @@ long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added)
 const char *pirx_strtab_str(const pirx_strtab *t, long id)
 {
 	return t->e[id].s;
+}
+
+size_t pirx_strtab_len(const pirx_strtab *t, long id)
+{
+	return t->e[id].len;
 }
 
 long pirx_strtab_count(const pirx_strtab *t)

@@ -104,6 +104,8 @@ long pirx_strtab_find(const pirx_strtab *t, const char *s, long n);
 long pirx_strtab_find_near(const pirx_strtab *t, const char *s, long n, long hint);
 /* The string of an id (owned by the table; it never moves). */
 const char *pirx_strtab_str(const pirx_strtab *t, long id);
+/* The length of id's string (which may hold NUL bytes). */
+size_t pirx_strtab_len(const pirx_strtab *t, long id);
 /* Number of strings. */
 long pirx_strtab_count(const pirx_strtab *t);
 /* The table's hash of s[0..n) (never 0); the loader's id sets use it too. */
