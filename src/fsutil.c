@@ -238,6 +238,16 @@ static void *flusher_main(void *arg)
 	return NULL;
 }
 
+/* Closes f's file and frees f (its thread ended or never started). */
+static void flusher_free(pirx_fs_flusher *f)
+{
+	close(f->fd);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f->path);
+	free(f);
+}
+
 pirx_fs_flusher *pirx_fs_flusher_start(const char *path)
 {
 	pirx_fs_flusher *f = pirx_xcalloc(1, sizeof(*f));
@@ -258,11 +268,7 @@ pirx_fs_flusher *pirx_fs_flusher_start(const char *path)
 	rc = pthread_create(&f->thread, NULL, flusher_main, f);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		close(f->fd);
-		pthread_mutex_destroy(&f->mu);
-		pthread_cond_destroy(&f->cv);
-		free(f->path);
-		free(f);
+		flusher_free(f);
 		return NULL;
 	}
 	return f;
@@ -295,11 +301,7 @@ int pirx_fs_flusher_stop(pirx_fs_flusher *f, long *syncs, struct pirx_err *err)
 		*syncs = f->syncs;
 	if (f->failed)
 		rc = pirx_err_set(err, PIRX_EIO, f->path, 0, NULL, "cannot sync: %s", strerror(f->failed));
-	close(f->fd);
-	pthread_mutex_destroy(&f->mu);
-	pthread_cond_destroy(&f->cv);
-	free(f->path);
-	free(f);
+	flusher_free(f);
 	return rc;
 }
 
