@@ -9,8 +9,9 @@
  * Files are read in a fixed order, incidents.csv first, so that every
  * reference can be checked against the complete set of incident ids
  * without a second pass. The only memory that grows with the corpus is
- * the id sets: records in one growing buffer, with a hash table over them
- * built only when ids come out of order, so a row costs no malloc of ours.
+ * the id sets: string tables whose strings live in large blocks and whose
+ * hash index is built only when a lookup needs it, so a row costs no
+ * malloc of ours.
  */
 #include "pirx/corpus.h"
 
