@@ -83,8 +83,7 @@ static void idset_release(struct idset *s)
 /* Empties s for the next file's ids. */
 static void idset_clear(struct idset *s)
 {
-	pirx_strtab_free(s->t);
-	s->t = pirx_strtab_new();
+	pirx_strtab_clear(s->t);
 	s->last = -1;
 	s->sorted = 1;
 }

@@ -90,6 +90,16 @@ pirx_strtab *pirx_strtab_new(void)
 	return t;
 }
 
+void pirx_strtab_clear(pirx_strtab *t)
+{
+	for (long i = 0; i < t->nblock; i++)
+		free(t->block[i]);
+	t->nblock = 0;
+	t->used = t->room = 0;
+	t->count = t->indexed = 0;
+	memset(t->slot, 0, t->nslot * sizeof(*t->slot));
+}
+
 void pirx_strtab_free(pirx_strtab *t)
 {
 	if (!t)
@@ -644,8 +654,7 @@ static void memo_clear(pirx_textnorm *tn)
 {
 	if (pirx_strtab_count(tn->memo) == 0)
 		return;
-	pirx_strtab_free(tn->memo);
-	tn->memo = pirx_strtab_new();
+	pirx_strtab_clear(tn->memo);
 	pirx_buf_reset(&tn->memo_text);
 }
 

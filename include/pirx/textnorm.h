@@ -85,6 +85,8 @@ typedef struct pirx_strtab pirx_strtab;
 
 pirx_strtab *pirx_strtab_new(void);
 void pirx_strtab_free(pirx_strtab *t);
+/* Empties t (ids start again from 0), keeping its tables' memory. */
+void pirx_strtab_clear(pirx_strtab *t);
 /* The id of s[0..n) (n < 0: strlen), adding it when absent; *added is set
  * to 1 when it was new (added may be NULL). */
 long pirx_strtab_intern(pirx_strtab *t, const char *s, long n, int *added);

@@ -187,7 +187,8 @@ static void test_strtab(void **state)
 /* Appended ids (known to be new) enter the hash table only when a lookup
  * needs it: find_near finds them near its hint without it, a find or an
  * intern indexes them first, and ids appended after an intern are found
- * too, through every growth of the table. */
+ * too, through every growth of the table, and after the table is
+ * emptied. */
 static void test_strtab_append(void **state)
 {
 	pirx_strtab *t = pirx_strtab_new();
@@ -221,6 +222,15 @@ static void test_strtab_append(void **state)
 	}
 	assert_int_equal(pirx_strtab_count(t), 5005);
 	assert_string_equal(pirx_strtab_str(t, 5 + 4321), "id-4321");
+	/* Emptied, it numbers from 0 again and forgets every string. */
+	pirx_strtab_clear(t);
+	assert_int_equal(pirx_strtab_count(t), 0);
+	assert_int_equal(pirx_strtab_find(t, "bb", -1), -1);
+	assert_int_equal(pirx_strtab_find_near(t, "id-7", -1, 0), -1);
+	assert_int_equal(pirx_strtab_append(t, "id-7", -1), 0);
+	assert_int_equal(pirx_strtab_intern(t, "bb", -1, NULL), 1);
+	assert_int_equal(pirx_strtab_find(t, "id-7", -1), 0);
+	assert_string_equal(pirx_strtab_str(t, 1), "bb");
 	pirx_strtab_free(t);
 }
 
