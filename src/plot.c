@@ -565,7 +565,7 @@ static void write_quietly(int fd, const char *s, size_t n)
 }
 
 /* Starts the batch's gnuplot when it has none yet. */
-static void batch_start(pirx_plot_batch *b)
+void pirx_plot_batch_start(pirx_plot_batch *b)
 {
 	if (b->pid < 0 && !b->start_errno) {
 		char *argv[] = {(char *)gnuplot_prog(), NULL};
@@ -590,11 +590,6 @@ static void batch_start(pirx_plot_batch *b)
 	}
 }
 
-void pirx_plot_batch_start(pirx_plot_batch *b)
-{
-	batch_start(b);
-}
-
 /* Hands script (NAME.gp in b->dir) to the batch's gnuplot, started on the
  * first one. Each chart starts from a new session: the charts of two
  * processes may come in any order. One write of under PIPE_BUF bytes, so
@@ -603,7 +598,7 @@ static void batch_add(pirx_plot_batch *b, const char *script)
 {
 	char line[300];
 
-	batch_start(b);
+	pirx_plot_batch_start(b);
 	if (!b->first)
 		b->first = pirx_xstrdup(script);
 	if (b->fd >= 0) {
