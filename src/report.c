@@ -280,10 +280,12 @@ static int order_meta(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 	char *path = pirx_fs_join(ctx->dir, "report_meta.csv");
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 	struct stat sb;
+	struct pirx_buf sorted;
 	char *tail = NULL, **line = NULL;
 	size_t len = 0, n = 0;
 	int rc = PIRX_EIO;
 
+	pirx_buf_init(&sorted);
 	if (fd < 0 || fstat(fd, &sb) != 0 || sb.st_size < meta_base)
 		goto out;
 	len = (size_t)(sb.st_size - meta_base);
@@ -301,18 +303,10 @@ static int order_meta(const struct pirx_report_ctx *ctx, struct pirx_err *err)
 		p = nl + 1;
 	}
 	qsort(line, n, sizeof(*line), cmp_line);
-	for (size_t i = 0, at = 0; i < n; i++) {
-		size_t k = strlen(line[i]);
-		char row[128];
-		if (k + 1 > sizeof(row))
-			goto out;
-		memcpy(row, line[i], k);
-		row[k] = '\n';
-		if (pwrite(fd, row, k + 1, meta_base + (off_t)at) != (ssize_t)(k + 1))
-			goto out;
-		at += k + 1;
-	}
-	rc = 0;
+	for (size_t i = 0; i < n; i++)
+		pirx_buf_printf(&sorted, "%s\n", line[i]);
+	if (pwrite(fd, sorted.data, sorted.len, meta_base) == (ssize_t)len)
+		rc = 0;
 out:
 	if (rc)
 		pirx_err_set(err, PIRX_EIO, path, 0, NULL, "cannot order the rows the steps added");
@@ -320,6 +314,7 @@ out:
 		close(fd);
 	free(tail);
 	free(line);
+	pirx_buf_release(&sorted);
 	free(path);
 	return rc;
 }
